@@ -1,0 +1,47 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { MassError } from '../../core/errors.js';
+import { EXAMPLE_FILES } from '../../config/example.js';
+import { loadConfigFile } from '../../config/load.js';
+import { AgentRegistry, ensureOwnerKey } from '../../identity/registry.js';
+import { loadPolicySet } from '../../policy/load.js';
+import { withStore } from '../context.js';
+import type { Io } from '../io.js';
+
+export interface InitOptions {
+  readonly force?: boolean;
+}
+
+/**
+ * Writes the example system into `dir` (mass.yaml, policies), then creates its store with the
+ * mesh owner key and one identity per agent. Refuses to overwrite an existing mass.yaml.
+ */
+export async function initCommand(io: Io, dirArg: string | undefined, options: InitOptions): Promise<void> {
+  const dir = resolve(io.cwd, dirArg ?? '.');
+  const configPath = join(dir, 'mass.yaml');
+  if (existsSync(configPath) && options.force !== true) {
+    throw new MassError('CONFIG_INVALID', `${configPath} already exists; pass --force to overwrite the example files`);
+  }
+  for (const file of EXAMPLE_FILES) {
+    const path = join(dir, file.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.content);
+  }
+  const config = loadConfigFile(configPath);
+  loadPolicySet(config); // the example must be valid; fail loudly if it is not
+  const created = await withStore(config, async (store) => {
+    const ownerCreated = await ensureOwnerKey(store);
+    const registry = new AgentRegistry(store);
+    const agents: string[] = [];
+    for (const id of Object.keys(config.data.agents)) {
+      if ((await registry.get(id)) === undefined) {
+        await registry.register(id);
+        agents.push(id);
+      }
+    }
+    return { ownerCreated, agents };
+  });
+  io.out(`wrote ${EXAMPLE_FILES.map((f) => f.path).join(', ')} in ${dir}\n`);
+  io.out(`store ${config.data.store}: ${created.ownerCreated ? 'created the mesh owner key; ' : ''}registered ${created.agents.length > 0 ? created.agents.join(', ') : 'no new agents'}\n`);
+  io.out(`next: mass check-config${dirArg === undefined ? '' : ` --config ${join(dirArg, 'mass.yaml')}`}\n`);
+}

@@ -1,0 +1,19 @@
+import { loadConfigFile, resolveConfigPath, type MassConfig } from '../config/load.js';
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/store.js';
+import type { Io } from './io.js';
+
+/** The configuration a command works on: `--config FILE`, or `./mass.yaml`. */
+export function loadCommandConfig(io: Io, configOption: string | undefined): MassConfig {
+  return loadConfigFile(resolveConfigPath(configOption, io.cwd));
+}
+
+/** Opens the configured store, runs `work`, and always closes it. */
+export async function withStore<T>(config: MassConfig, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = openStore(config.data.store, config.dir);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}

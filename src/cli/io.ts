@@ -1,0 +1,17 @@
+/** Where a command writes and where it runs; injected so that tests can run commands in-process. */
+export interface Io {
+  readonly cwd: string;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const processIo: Io = {
+  cwd: process.cwd(),
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/** A command's way of saying "stop with this exit status" after it printed what it had to say. */
+export class ExitStatus {
+  constructor(readonly code: number) {}
+}

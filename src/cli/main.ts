@@ -1,0 +1,87 @@
+import { Command, CommanderError } from 'commander';
+import { isMassError } from '../core/errors.js';
+import { agentAddCommand, agentListCommand, agentRevokeCommand, agentShowCommand } from './commands/agent.js';
+import { checkConfigCommand } from './commands/check-config.js';
+import { demoCommand } from './commands/demo.js';
+import { initCommand } from './commands/init.js';
+import { ExitStatus, processIo, type Io } from './io.js';
+
+export const VERSION = '0.1.0';
+
+interface GlobalOptions {
+  config?: string;
+}
+
+function buildProgram(io: Io): Command {
+  const program = new Command('mass')
+    .description('MASS — Multi-Agent Systems Security: mediate, authorize and record every action of a multi-agent system')
+    .version(VERSION)
+    .option('-c, --config <file>', 'configuration file (default: ./mass.yaml)')
+    .showHelpAfterError('(run mass --help for usage)')
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .exitOverride();
+  const globals = (cmd: Command): GlobalOptions => cmd.optsWithGlobals<GlobalOptions>();
+
+  program
+    .command('init [dir]')
+    .description('write a working example system (mass.yaml, Cedar policies) and create its keys')
+    .option('--force', 'overwrite existing example files')
+    .action((dir: string | undefined, opts: { force?: boolean }) => initCommand(io, dir, opts));
+
+  program
+    .command('check-config [file]')
+    .description('validate a configuration and its policies (default: --config or ./mass.yaml)')
+    .action((file: string | undefined, _opts: unknown, cmd: Command) => checkConfigCommand(io, file ?? globals(cmd).config));
+
+  const agent = program.command('agent').description('manage agent identities');
+  agent
+    .command('add <id>')
+    .description('declare an agent (if needed) and create its Ed25519 identity')
+    .option('-r, --role <role>', 'a role of the agent (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .action((id: string, opts: { role: string[] }, cmd: Command) => agentAddCommand(io, globals(cmd).config, id, opts.role));
+  agent
+    .command('list')
+    .description('list agents with their status and key')
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean }, cmd: Command) => agentListCommand(io, globals(cmd).config, opts.json === true));
+  agent
+    .command('show <id>')
+    .description("show an agent's identity (never its private key)")
+    .option('--json', 'print JSON')
+    .action((id: string, opts: { json?: boolean }, cmd: Command) => agentShowCommand(io, globals(cmd).config, id, opts.json === true));
+  agent
+    .command('revoke <id>')
+    .description('revoke an agent: its envelopes are refused from now on')
+    .option('--reason <text>', 'why, kept with the record')
+    .action((id: string, opts: { reason?: string }, cmd: Command) => agentRevokeCommand(io, globals(cmd).config, id, opts.reason));
+
+  program
+    .command('demo')
+    .description('run the example system end to end and print what the mediator decided (npm start)')
+    .action(() => demoCommand(io));
+
+  return program;
+}
+
+/** Runs the command line; returns the exit status instead of exiting (0 ok, 1 failure, 2 usage). */
+export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof ExitStatus) return error.code;
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
+    }
+    if (isMassError(error)) {
+      io.err(`mass: ${error.message} [${error.code}]\n`);
+      return 1;
+    }
+    if (error instanceof TypeError) {
+      io.err(`mass: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,120 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { MassError } from '../core/errors.js';
+import { massConfigSchema, type MassConfigData } from './schema.js';
+
+export const DEFAULT_CONFIG_FILE = 'mass.yaml';
+/** A configuration larger than this is refused before parsing. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+export interface ConfigIssue {
+  /** Dotted path of the field, e.g. `agents.billing.roles` or `channels[0].to`. */
+  path: string;
+  message: string;
+}
+
+/** A configuration that did not validate; `issues` names every field that is wrong. */
+export class ConfigError extends MassError {
+  readonly file: string;
+  readonly issues: readonly ConfigIssue[];
+  constructor(file: string, issues: ConfigIssue[]) {
+    super('CONFIG_INVALID', `${file}: invalid configuration\n${issues.map((i) => `  ${i.path || '(top level)'}: ${i.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.file = file;
+    this.issues = issues;
+  }
+}
+
+/** A validated configuration and where it came from (relative paths in it resolve against `dir`). */
+export interface MassConfig {
+  readonly file: string;
+  readonly dir: string;
+  readonly data: MassConfigData;
+}
+
+/** The configuration file to use: the one given, or `./mass.yaml`; throws CONFIG_NOT_FOUND otherwise. */
+export function resolveConfigPath(explicit?: string, cwd = process.cwd()): string {
+  const path = resolve(cwd, explicit ?? DEFAULT_CONFIG_FILE);
+  if (!existsSync(path)) {
+    const hint = explicit === undefined
+      ? `no ${DEFAULT_CONFIG_FILE} in ${cwd}: run \`mass init\` to create one, or pass --config FILE`
+      : `configuration file ${explicit} does not exist (run \`mass init\` to create one)`;
+    throw new MassError('CONFIG_NOT_FOUND', hint);
+  }
+  return path;
+}
+
+export function loadConfigFile(path: string): MassConfig {
+  const file = resolve(path);
+  if (!existsSync(file)) throw new MassError('CONFIG_NOT_FOUND', `configuration file ${path} does not exist (run \`mass init\` to create one)`);
+  if (statSync(file).size > MAX_CONFIG_BYTES) throw new ConfigError(path, [{ path: '', message: `file larger than ${MAX_CONFIG_BYTES} bytes` }]);
+  return parseConfigText(readFileSync(file, 'utf8'), path, dirname(file));
+}
+
+/** Parses and validates YAML text. `file` is only used in messages; relative paths resolve against `dir`. */
+export function parseConfigText(text: string, file: string, dir: string): MassConfig {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(file, doc.errors.map((e) => ({ path: '', message: `YAML syntax: ${e.message.split('\n')[0] ?? ''}` })));
+  }
+  return validateConfig(doc.toJS({ maxAliasCount: 100 }) as unknown, file, dir);
+}
+
+/** Validates an already-parsed configuration object (as from YAML or written in code). */
+export function validateConfig(raw: unknown, file: string, dir: string): MassConfig {
+  const parsed = massConfigSchema.safeParse(raw ?? {});
+  if (!parsed.success) throw new ConfigError(file, parsed.error.issues.flatMap(describeIssue));
+  const issues = crossReferenceIssues(parsed.data);
+  if (issues.length > 0) throw new ConfigError(file, issues);
+  return { file, dir, data: parsed.data };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): ConfigIssue[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({
+      path: formatPath([...issue.path, key]),
+      message: 'unknown key (check the spelling; unknown keys are not allowed)',
+    }));
+  }
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    return [{ path: formatPath(issue.path), message: issue.message }];
+  }
+  return [{ path: formatPath(issue.path), message: issue.message }];
+}
+
+/** `['agents', 'billing', 'roles', 0]` → `agents.billing.roles[0]`; odd keys are quoted. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else if (typeof part === 'string' && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(part)) out += out === '' ? part : `.${part}`;
+    else out += `[${JSON.stringify(String(part))}]`;
+  }
+  return out;
+}
+
+function crossReferenceIssues(data: MassConfigData): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const agents = new Set(Object.keys(data.agents));
+  data.channels.forEach((channel, i) => {
+    for (const end of ['from', 'to'] as const) {
+      if (!agents.has(channel[end])) issues.push({ path: `channels[${i}].${end}`, message: `"${channel[end]}" is not an agent declared under agents` });
+    }
+  });
+  for (const [ns, mem] of Object.entries(data.memory)) {
+    for (const list of ['writers', 'readers'] as const) {
+      mem[list].forEach((agent, i) => {
+        if (!agents.has(agent)) issues.push({ path: `${formatPath(['memory', ns, list])}[${i}]`, message: `"${agent}" is not an agent declared under agents` });
+      });
+    }
+  }
+  for (const tool of Object.keys(data.tools)) {
+    const server = tool.split('/')[0];
+    if (tool.includes('/') && server !== undefined && server in data.mcpServers) {
+      issues.push({ path: formatPath(['tools', tool]), message: `collides with the tools of MCP server "${server}" (Tool::"${server}/<tool>")` });
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { NAME_PATTERN } from '../core/ids.js';
+
+/**
+ * The schema of `mass.yaml`. Every object is strict: an unknown key is an error, because a typo in
+ * a security configuration (`writer:` for `writers:`) must never be silently ignored.
+ */
+
+const name = z.string().regex(NAME_PATTERN, 'a name: letters, digits, "_", "-", ".", "/" (starting with a letter or digit)');
+
+export const EFFECTS = ['read', 'write', 'external_send', 'financial', 'code_exec'] as const;
+export const INTEGRITIES = ['trusted', 'untrusted'] as const;
+export const ARGUMENT_TYPES = ['string', 'number', 'boolean', 'string[]'] as const;
+
+export const effectSchema = z.enum(EFFECTS);
+export const integritySchema = z.enum(INTEGRITIES);
+
+const agentSchema = z.strictObject({
+  roles: z.array(name).default([]),
+  description: z.string().optional(),
+});
+
+/** Arguments a tool declares are visible to policy as `context.args.<name>`; others are refused. */
+const argumentsSchema = z.record(
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'an argument name: a letter or "_", then letters, digits or "_"'),
+  z.enum(ARGUMENT_TYPES),
+);
+
+const toolSchema = z.strictObject({
+  effect: effectSchema,
+  output: integritySchema.default('untrusted'),
+  description: z.string().optional(),
+  args: argumentsSchema.optional(),
+});
+
+const mcpServerSchema = z
+  .strictObject({
+    command: z.array(z.string().min(1)).min(1).optional(),
+    url: z.url().optional(),
+    output: integritySchema.default('untrusted'),
+  })
+  .refine((s) => (s.command === undefined) !== (s.url === undefined), {
+    message: 'exactly one of "command" or "url"',
+  });
+
+const channelSchema = z.strictObject({ from: name, to: name });
+
+const memorySchema = z.strictObject({
+  writers: z.array(name).default([]),
+  readers: z.array(name).default([]),
+});
+
+const envelopeSchema = z.strictObject({
+  /** Longest lifetime (exp - iat) an envelope may claim. */
+  maxLifetimeSeconds: z.number().int().min(1).max(86_400).default(300),
+  /** Tolerated clock difference between signer and verifier. */
+  clockSkewSeconds: z.number().int().min(0).max(600).default(30),
+});
+
+const mediatorSchema = z.strictObject({
+  /** Upper bound on every stage but approve. */
+  stageTimeoutMs: z.number().int().min(1).max(60_000).default(2_000),
+  /** How long an approval may take before it counts as a denial. */
+  approvalTimeoutMs: z.number().int().min(1).max(86_400_000).default(300_000),
+});
+
+export const massConfigSchema = z.strictObject({
+  version: z.literal(1),
+  trustDomain: z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'a SPIFFE trust domain such as example.org (lower case)'),
+  store: z.string().min(1).default('sqlite:./.mass/mass.db'),
+  agents: z.record(name, agentSchema).default({}),
+  tools: z.record(name, toolSchema).default({}),
+  mcpServers: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a server name (no "/")'), mcpServerSchema).default({}),
+  channels: z.array(channelSchema).default([]),
+  memory: z.record(name, memorySchema).default({}),
+  policies: z.array(z.string().min(1)).default([]),
+  envelopes: envelopeSchema.default({ maxLifetimeSeconds: 300, clockSkewSeconds: 30 }),
+  mediator: mediatorSchema.default({ stageTimeoutMs: 2_000, approvalTimeoutMs: 300_000 }),
+});
+
+export type MassConfigInput = z.input<typeof massConfigSchema>;
+export type MassConfigData = z.output<typeof massConfigSchema>;
+export type ToolConfig = MassConfigData['tools'][string];
+export type AgentConfig = MassConfigData['agents'][string];
+export type Effect = (typeof EFFECTS)[number];
+export type Integrity = (typeof INTEGRITIES)[number];
+export type ArgumentType = (typeof ARGUMENT_TYPES)[number];

@@ -1,0 +1,83 @@
+/**
+ * The one error class of MASS. Every failure a caller may want to react to carries a stable
+ * string `code`; callers `switch` on it. Verification failures (a signature, a proof, an envelope
+ * that does not hold) are distinct from policy denials (the request was well-formed and authentic
+ * but is not allowed). Messages never contain secrets, keys or tokens.
+ */
+
+/** The request could not be proven authentic or well-formed. */
+export type VerificationErrorCode =
+  | 'ENVELOPE_MALFORMED'
+  | 'ENVELOPE_TOO_LARGE'
+  | 'ALG_NOT_ALLOWED'
+  | 'KEY_UNKNOWN'
+  | 'SIGNATURE_INVALID'
+  | 'CLAIM_INVALID'
+  | 'AUDIENCE_MISMATCH'
+  | 'ENVELOPE_EXPIRED'
+  | 'ENVELOPE_NOT_YET_VALID'
+  | 'ENVELOPE_REPLAYED'
+  | 'BODY_HASH_MISMATCH'
+  | 'AGENT_REVOKED'
+  | 'AGENT_QUARANTINED';
+
+/** The request was authentic but is not allowed. */
+export type DenialErrorCode =
+  | 'POLICY_DENIED'
+  | 'CAPABILITY_EXCEEDED'
+  | 'APPROVAL_REQUIRED'
+  | 'APPROVAL_DENIED'
+  | 'APPROVAL_TIMEOUT'
+  | 'ARGUMENT_INVALID'
+  | 'AGENT_UNKNOWN'
+  | 'TOOL_UNKNOWN';
+
+/** A stage of the mediator failed; the mediator denied because it could not decide safely. */
+export type StageErrorCode = 'REQUEST_MALFORMED' | 'STAGE_FAILED' | 'STAGE_TIMEOUT' | 'STAGE_MALFORMED' | 'RECORD_FAILED';
+
+/** Setup and operation errors. */
+export type OperationErrorCode =
+  | 'CONFIG_NOT_FOUND'
+  | 'CONFIG_INVALID'
+  | 'POLICY_INVALID'
+  | 'STORE_UNSUPPORTED'
+  | 'STORE_FAILED'
+  | 'AGENT_EXISTS'
+  | 'EXECUTION_FAILED';
+
+export type MassErrorCode = VerificationErrorCode | DenialErrorCode | StageErrorCode | OperationErrorCode;
+
+const VERIFICATION_CODES: ReadonlySet<string> = new Set<VerificationErrorCode>([
+  'ENVELOPE_MALFORMED',
+  'ENVELOPE_TOO_LARGE',
+  'ALG_NOT_ALLOWED',
+  'KEY_UNKNOWN',
+  'SIGNATURE_INVALID',
+  'CLAIM_INVALID',
+  'AUDIENCE_MISMATCH',
+  'ENVELOPE_EXPIRED',
+  'ENVELOPE_NOT_YET_VALID',
+  'ENVELOPE_REPLAYED',
+  'BODY_HASH_MISMATCH',
+  'AGENT_REVOKED',
+  'AGENT_QUARANTINED',
+]);
+
+export class MassError extends Error {
+  readonly code: MassErrorCode;
+
+  constructor(code: MassErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MassError';
+    this.code = code;
+  }
+}
+
+export function isMassError(value: unknown, code?: MassErrorCode): value is MassError {
+  return value instanceof MassError && (code === undefined || value.code === code);
+}
+
+/** True for codes meaning "could not be proven authentic", as opposed to "not allowed". */
+export function isVerificationCode(code: string): code is VerificationErrorCode {
+  return VERIFICATION_CODES.has(code);
+}

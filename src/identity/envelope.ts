@@ -1,0 +1,209 @@
+import { CompactSign, compactVerify } from 'jose';
+import { isActionKind, type ActionKind } from '../core/actions.js';
+import { unixSeconds, type Clock } from '../core/clock.js';
+import { MassError } from '../core/errors.js';
+import { constantTimeEqual, hashJson } from '../core/hash.js';
+import { randomId } from '../core/ids.js';
+import { canonicalBytes, canonicalJson } from '../core/json.js';
+import { isLabel, type Label } from '../flow/label.js';
+import type { AgentRecord } from '../store/store.js';
+import type { SigningKey } from './keys.js';
+import type { KeyResolver } from './registry.js';
+import type { ReplayGuard } from './replay.js';
+
+/**
+ * Signed envelopes: a JWS (RFC 7515, compact serialization, EdDSA per RFC 8037) whose payload is
+ * the RFC 8785 canonical JSON of the claims below. The body travels beside the JWS and is bound to
+ * it by `bh`, the SHA-256 of the body's canonical JSON.
+ */
+export const ENVELOPE_TYPE = 'mass-envelope+jws';
+export const ENVELOPE_VERSION = 1;
+/** An envelope (header + claims + signature) longer than this is refused before any parsing. */
+export const MAX_ENVELOPE_LENGTH = 16 * 1024;
+
+export interface EnvelopeClaims {
+  readonly v: 1;
+  /** The signing agent. */
+  readonly iss: string;
+  /** What the envelope is addressed to, e.g. `agent:billing`, `tool:transfer`. */
+  readonly aud: string;
+  readonly act: ActionKind;
+  readonly iat: number;
+  readonly exp: number;
+  readonly jti: string;
+  /** base64url SHA-256 of the canonical body. */
+  readonly bh: string;
+  /** The label of the content, as the sender declares it (it can only be raised downstream). */
+  readonly lbl?: Label;
+}
+
+export interface EnvelopeRequest {
+  readonly iss: string;
+  readonly aud: string;
+  readonly act: ActionKind;
+  readonly body: unknown;
+  readonly label?: Label;
+  /** Lifetime in seconds (default 60). */
+  readonly ttlSeconds?: number;
+}
+
+export async function signEnvelope(key: SigningKey, request: EnvelopeRequest, clock: Clock): Promise<string> {
+  const iat = unixSeconds(clock);
+  const claims: EnvelopeClaims = {
+    v: ENVELOPE_VERSION,
+    iss: request.iss,
+    aud: request.aud,
+    act: request.act,
+    iat,
+    exp: iat + (request.ttlSeconds ?? 60),
+    jti: randomId(),
+    bh: hashJson(request.body),
+    ...(request.label === undefined ? {} : { lbl: request.label }),
+  };
+  return new CompactSign(canonicalBytes(claims))
+    .setProtectedHeader({ alg: 'EdDSA', typ: ENVELOPE_TYPE, kid: key.kid })
+    .sign(key.privateKey);
+}
+
+export interface VerifyEnvelopeOptions {
+  readonly keys: KeyResolver;
+  readonly replay: ReplayGuard;
+  readonly clock: Clock;
+  /** The audience the verifier expects (`agent:billing` …). */
+  readonly audience: string;
+  /** The action kind the verifier expects. */
+  readonly action: ActionKind;
+  readonly clockSkewSeconds: number;
+  readonly maxLifetimeSeconds: number;
+}
+
+export interface VerifiedEnvelope {
+  readonly claims: EnvelopeClaims;
+  readonly agent: AgentRecord;
+}
+
+const SEGMENT = /^[A-Za-z0-9_-]*$/;
+const ALLOWED_HEADER_KEYS = new Set(['alg', 'typ', 'kid']);
+
+/**
+ * Verifies an envelope and the body it carries, in the jose order: structure → algorithm
+ * allow-list → key → signature → claims → replay. Returns the verified claims or throws a
+ * MassError with a verification code. `jws` and `body` are attacker-controlled.
+ */
+export async function verifyEnvelope(jws: unknown, body: unknown, options: VerifyEnvelopeOptions): Promise<VerifiedEnvelope> {
+  // 1. Structure: bounded size, three canonical base64url segments, a JSON object header.
+  if (typeof jws !== 'string') throw fail('ENVELOPE_MALFORMED', 'envelope must be a string');
+  if (jws.length > MAX_ENVELOPE_LENGTH) throw fail('ENVELOPE_TOO_LARGE', `envelope longer than ${MAX_ENVELOPE_LENGTH} characters`);
+  const parts = jws.split('.');
+  if (parts.length !== 3) throw fail('ENVELOPE_MALFORMED', 'envelope must have three dot-separated parts');
+  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
+  const header = decodeJsonSegment(headerPart, 'header');
+  decodeSegment(payloadPart, 'payload');
+  if (decodeSegment(signaturePart, 'signature').length !== 64) throw fail('SIGNATURE_INVALID', 'signature must be 64 bytes');
+
+  // 2. Algorithm allow-list and header shape: EdDSA only, explicit type, no embedded keys or crit.
+  if (header.alg !== 'EdDSA') throw fail('ALG_NOT_ALLOWED', `algorithm ${JSON.stringify(header.alg)} is not allowed (EdDSA only)`);
+  for (const key of Object.keys(header)) {
+    if (!ALLOWED_HEADER_KEYS.has(key)) throw fail('ENVELOPE_MALFORMED', `header parameter "${key}" is not allowed`);
+  }
+  if (header.typ !== ENVELOPE_TYPE) throw fail('ENVELOPE_MALFORMED', `header typ must be "${ENVELOPE_TYPE}"`);
+  if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 256) throw fail('ENVELOPE_MALFORMED', 'header kid must be a string');
+
+  // 3. Key: the registry names the key's owner; the kid must be known.
+  const resolved = await options.keys.resolve(header.kid);
+  if (resolved === undefined) throw fail('KEY_UNKNOWN', 'the signing key is not registered');
+
+  // 4. Signature over the exact bytes received.
+  let payloadBytes: Uint8Array;
+  try {
+    ({ payload: payloadBytes } = await compactVerify(jws, resolved.publicKey, { algorithms: ['EdDSA'] }));
+  } catch (error) {
+    throw fail('SIGNATURE_INVALID', 'signature does not verify', error);
+  }
+
+  // 5. Claims: canonical JSON of exactly the expected shape, issued by the key's owner.
+  const claims = parseClaims(payloadBytes);
+  if (claims.iss !== resolved.agent.id) throw fail('CLAIM_INVALID', 'iss does not name the owner of the signing key');
+  if (resolved.agent.status === 'revoked') throw fail('AGENT_REVOKED', `agent "${claims.iss}" is revoked`);
+  if (resolved.agent.status === 'quarantined') throw fail('AGENT_QUARANTINED', `agent "${claims.iss}" is quarantined`);
+  if (!constantTimeEqual(claims.aud, options.audience)) throw fail('AUDIENCE_MISMATCH', `envelope is addressed to "${claims.aud}", not "${options.audience}"`);
+  if (claims.act !== options.action) throw fail('CLAIM_INVALID', `envelope is for action "${claims.act}", not "${options.action}"`);
+  const now = unixSeconds(options.clock);
+  const skew = options.clockSkewSeconds;
+  if (claims.iat > now + skew) throw fail('ENVELOPE_NOT_YET_VALID', 'envelope is dated in the future');
+  if (claims.exp <= now - skew) throw fail('ENVELOPE_EXPIRED', 'envelope has expired');
+  if (claims.exp <= claims.iat || claims.exp - claims.iat > options.maxLifetimeSeconds) {
+    throw fail('CLAIM_INVALID', `envelope lifetime must be between 1 and ${options.maxLifetimeSeconds} seconds`);
+  }
+  let bodyHash: string;
+  try {
+    bodyHash = hashJson(body);
+  } catch (error) {
+    throw fail('BODY_HASH_MISMATCH', 'body is not plain JSON', error);
+  }
+  if (!constantTimeEqual(bodyHash, claims.bh)) throw fail('BODY_HASH_MISMATCH', 'body does not match the signed hash');
+
+  // 6. Replay: last, so that only authentic envelopes consume an id.
+  const fresh = await options.replay.remember(`${claims.iss}/${claims.jti}`, (claims.exp + skew) * 1000, options.clock.now());
+  if (!fresh) throw fail('ENVELOPE_REPLAYED', 'envelope id was already used');
+  return { claims, agent: resolved.agent };
+}
+
+function fail(code: ConstructorParameters<typeof MassError>[0], message: string, cause?: unknown): MassError {
+  return new MassError(code, message, cause === undefined ? undefined : { cause });
+}
+
+/** Decodes one base64url segment, refusing padding, stray characters and non-canonical trailing bits. */
+function decodeSegment(segment: string, what: string): Buffer {
+  if (!SEGMENT.test(segment)) throw fail('ENVELOPE_MALFORMED', `${what} is not base64url`);
+  const bytes = Buffer.from(segment, 'base64url');
+  if (bytes.toString('base64url') !== segment) throw fail('ENVELOPE_MALFORMED', `${what} is not canonical base64url`);
+  return bytes;
+}
+
+function decodeJsonSegment(segment: string, what: string): Record<string, unknown> {
+  const bytes = decodeSegment(segment, what);
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (error) {
+    throw fail('ENVELOPE_MALFORMED', `${what} is not JSON`, error);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('ENVELOPE_MALFORMED', `${what} must be a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+const CLAIM_KEYS = new Set(['v', 'iss', 'aud', 'act', 'iat', 'exp', 'jti', 'bh', 'lbl']);
+
+function parseClaims(bytes: Uint8Array): EnvelopeClaims {
+  let text: string;
+  let value: unknown;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    value = JSON.parse(text);
+  } catch (error) {
+    throw fail('ENVELOPE_MALFORMED', 'payload is not JSON', error);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('CLAIM_INVALID', 'payload must be a JSON object');
+  let canonical: string;
+  try {
+    canonical = canonicalJson(value);
+  } catch (error) {
+    throw fail('CLAIM_INVALID', 'payload is not plain JSON', error);
+  }
+  if (canonical !== text) throw fail('ENVELOPE_MALFORMED', 'payload is not RFC 8785 canonical JSON');
+  const c = value as Record<string, unknown>;
+  for (const key of Object.keys(c)) if (!CLAIM_KEYS.has(key)) throw fail('CLAIM_INVALID', `unknown claim "${key}"`);
+  if (c.v !== ENVELOPE_VERSION) throw fail('CLAIM_INVALID', `unsupported envelope version ${JSON.stringify(c.v)}`);
+  for (const key of ['iss', 'aud', 'jti', 'bh'] as const) {
+    const v = c[key];
+    if (typeof v !== 'string' || v.length === 0 || v.length > 256) throw fail('CLAIM_INVALID', `claim "${key}" must be a non-empty string`);
+  }
+  if (!isActionKind(c.act)) throw fail('CLAIM_INVALID', 'claim "act" is not an action kind');
+  for (const key of ['iat', 'exp'] as const) {
+    const v = c[key];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw fail('CLAIM_INVALID', `claim "${key}" must be a NumericDate`);
+  }
+  if (c.lbl !== undefined && !isLabel(c.lbl)) throw fail('CLAIM_INVALID', 'claim "lbl" is not a label');
+  return c as unknown as EnvelopeClaims;
+}

@@ -1,0 +1,83 @@
+// The public API of MASS, listed by hand.
+
+export { MassError, isMassError, isVerificationCode } from './core/errors.js';
+export type { MassErrorCode, VerificationErrorCode, DenialErrorCode, StageErrorCode, OperationErrorCode } from './core/errors.js';
+export { canonicalJson, canonicalBytes } from './core/json.js';
+export type { JsonValue } from './core/json.js';
+export { hashJson } from './core/hash.js';
+export { systemClock, ManualClock } from './core/clock.js';
+export type { Clock } from './core/clock.js';
+export { ACTION_KINDS, audienceOf } from './core/actions.js';
+export type { ActionKind } from './core/actions.js';
+
+export { loadConfigFile, parseConfigText, validateConfig, resolveConfigPath, ConfigError } from './config/load.js';
+export type { MassConfig, ConfigIssue } from './config/load.js';
+export type { MassConfigInput, MassConfigData, Effect as ToolEffect, Integrity } from './config/schema.js';
+
+export { TRUSTED, untrusted, joinLabels } from './flow/label.js';
+export type { Label } from './flow/label.js';
+
+export { generateEd25519Key, ed25519Verify, jwkThumbprint, keyIdFor } from './identity/keys.js';
+export type { SigningKey } from './identity/keys.js';
+export { AgentRegistry, ensureOwnerKey } from './identity/registry.js';
+export type { KeyResolver, ResolvedKey } from './identity/registry.js';
+export { signEnvelope, verifyEnvelope, ENVELOPE_TYPE } from './identity/envelope.js';
+export type { EnvelopeClaims, EnvelopeRequest, VerifiedEnvelope, VerifyEnvelopeOptions } from './identity/envelope.js';
+export { MemoryReplayGuard } from './identity/replay.js';
+export type { ReplayGuard } from './identity/replay.js';
+
+export { PolicyEngine } from './policy/engine.js';
+export type { PolicyDecision, PolicyRequest, PolicyContext } from './policy/engine.js';
+export { loadPolicySet } from './policy/load.js';
+export type { LoadedPolicy, PolicySource } from './policy/load.js';
+export { buildCedarSchema } from './policy/cedar-schema.js';
+
+export { Mediator } from './mediator/mediator.js';
+export type { MediatorOptions } from './mediator/mediator.js';
+export type {
+  Authenticator,
+  ProvenanceResolver,
+  Labeler,
+  Inspector,
+  Decider,
+  DecisionInput,
+  Approver,
+  Executor,
+  Effect,
+  Recorder,
+  Observer,
+  Stages,
+} from './mediator/stages.js';
+export type {
+  ActionRequest,
+  Principal,
+  Provenance,
+  Labels,
+  Finding,
+  Decision,
+  ApprovalRequest,
+  ApprovalResult,
+  RecordEntry,
+  Receipt,
+  MediationEvent,
+  Verdict,
+  StageName,
+} from './mediator/types.js';
+export { STAGES } from './mediator/types.js';
+export { EnvelopeAuthenticator, HostAuthenticator } from './mediator/stages/authenticate.js';
+export { SenderProvenance } from './mediator/stages/provenance.js';
+export { ConfigLabeler } from './mediator/stages/label.js';
+export { DetectorInspector } from './mediator/stages/inspect.js';
+export type { Detector } from './mediator/stages/inspect.js';
+export { CedarDecider } from './mediator/stages/decide.js';
+export { NoApprovalChannel, ScriptedApprovalChannel } from './mediator/stages/approve.js';
+export { DirectExecutor } from './mediator/stages/execute.js';
+export { MemoryRecorder } from './mediator/stages/record.js';
+export { EventObserver } from './mediator/stages/observe.js';
+
+export { createMesh, Mesh, AgentHandle, TaskContext, MediationError } from './mesh/mesh.js';
+export type { MeshOptions, InboundMessage, MessageHandler, ToolHandler } from './mesh/mesh.js';
+
+export { openStore } from './store/open.js';
+export { openSqliteStore } from './store/sqlite.js';
+export type { Store, AgentRecord, AgentStatus, StoredKey } from './store/store.js';

@@ -1,0 +1,224 @@
+import { isActionKind } from '../core/actions.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { MassErrorCode } from '../core/errors.js';
+import { hashJson, sha256 } from '../core/hash.js';
+import { isName, randomId } from '../core/ids.js';
+import { assertJson, canonicalJson, type JsonValue } from '../core/json.js';
+import { isApprovalResult, isDecision, isFindings, isLabels, isPrincipal, isProvenance, isReceipt, isVoid } from './guards.js';
+import { runStage, StageFailure } from './run-stage.js';
+import type { Effect, Stages } from './stages.js';
+import type {
+  ActionRequest,
+  ApprovalResult,
+  Decision,
+  Finding,
+  Labels,
+  MediationEvent,
+  Principal,
+  Provenance,
+  RecordEntry,
+  StageName,
+  Verdict,
+} from './types.js';
+
+export interface MediatorOptions {
+  readonly stages: Stages;
+  readonly clock?: Clock;
+  /** Upper bound for every stage but approve and execute (default 2 s). */
+  readonly stageTimeoutMs?: number;
+  /** How long an approval may take; then it counts as denied (default 5 min). */
+  readonly approvalTimeoutMs?: number;
+  /** Largest body accepted, as canonical JSON (default 1 MiB). */
+  readonly maxBodyBytes?: number;
+}
+
+/** What the mediator knows about an action so far; stages fill it in, in order. */
+interface Progress {
+  readonly actionId: string;
+  readonly request: ActionRequest;
+  readonly bodyHash: string | null;
+  readonly timings: Partial<Record<StageName, number>>;
+  principal?: Principal;
+  provenance?: Provenance;
+  labels?: Labels;
+  findings?: readonly Finding[];
+  decision?: Decision;
+  approval?: ApprovalResult;
+}
+
+/**
+ * The mediator: the one pipeline every action crosses.
+ *
+ *   authenticate → provenance → label → inspect → decide → approve → record(intent) → observe(decided)
+ *     → execute → record(outcome) → observe(completed)
+ *
+ * Every stage that throws, times out or answers malformed ends in a typed deny, and the effect only
+ * runs after the intent is recorded and the decision observed. `mediate` never throws.
+ */
+export class Mediator {
+  readonly #stages: Stages;
+  readonly #clock: Clock;
+  readonly #timeout: number;
+  readonly #approvalTimeout: number;
+  readonly #maxBody: number;
+
+  constructor(options: MediatorOptions) {
+    this.#stages = options.stages;
+    this.#clock = options.clock ?? systemClock;
+    this.#timeout = options.stageTimeoutMs ?? 2_000;
+    this.#approvalTimeout = options.approvalTimeoutMs ?? 300_000;
+    this.#maxBody = options.maxBodyBytes ?? 1024 * 1024;
+  }
+
+  async mediate(request: ActionRequest, effect: Effect): Promise<Verdict> {
+    const actionId = randomId();
+    const checked = this.#checkRequest(request);
+    const p: Progress = { actionId, request, bodyHash: checked.ok ? checked.bodyHash : null, timings: {} };
+    if (!checked.ok) return this.#deny(p, new StageFailure('authenticate', 'REQUEST_MALFORMED', checked.reason));
+    const s = this.#stages;
+    const t = this.#timeout;
+
+    const principal = await this.#stage(p, 'authenticate', t, () => s.authenticate.authenticate(request), isPrincipal);
+    if (principal instanceof StageFailure) return this.#deny(p, principal);
+    p.principal = principal;
+
+    const provenance = await this.#stage(p, 'provenance', t, () => s.provenance.resolve(request, principal), isProvenance);
+    if (provenance instanceof StageFailure) return this.#deny(p, provenance);
+    p.provenance = provenance;
+
+    const labels = await this.#stage(p, 'label', t, () => s.label.label(request, principal, provenance), isLabels);
+    if (labels instanceof StageFailure) return this.#deny(p, labels);
+    p.labels = labels;
+
+    const findings = await this.#stage(p, 'inspect', t, () => s.inspect.inspect(request, labels), isFindings);
+    if (findings instanceof StageFailure) return this.#deny(p, findings);
+    p.findings = findings;
+
+    const decision = await this.#stage(p, 'decide', t, () => s.decide.decide({ request, principal, provenance, labels, findings }), isDecision);
+    if (decision instanceof StageFailure) return this.#deny(p, decision);
+    p.decision = decision;
+    if (decision.effect === 'deny') {
+      return this.#deny(p, new StageFailure('decide', decision.code ?? 'POLICY_DENIED', decision.reason));
+    }
+
+    if (decision.effect === 'approval') {
+      const actionHash = hashJson({ actionId, kind: request.kind, actor: principal.agentId, target: request.target, bodyHash: p.bodyHash, envelopeHash: principal.envelopeHash ?? null });
+      const approvalRequest = { actionId, actionHash, kind: request.kind, actor: principal.agentId, target: request.target, body: request.body, labels, findings, decision, chain: provenance.chain };
+      const approval = await this.#stage(p, 'approve', this.#approvalTimeout, (signal) => s.approve.approve(approvalRequest, signal), isApprovalResult);
+      if (approval instanceof StageFailure) {
+        const code: MassErrorCode = approval.code === 'STAGE_TIMEOUT' ? 'APPROVAL_TIMEOUT' : approval.code;
+        return this.#deny(p, new StageFailure('approve', code, approval.reason));
+      }
+      if (approval.actionHash !== actionHash) return this.#deny(p, new StageFailure('approve', 'STAGE_MALFORMED', 'approval answers a different action'));
+      p.approval = approval;
+      if (!approval.approved) return this.#deny(p, new StageFailure('approve', approval.code ?? 'APPROVAL_DENIED', approval.reason ?? 'approval refused'));
+    }
+
+    // No record, no effect: the intent must be stored before anything runs.
+    const intent = await this.#stage(p, 'record', t, () => s.record.append(this.#entry(p, 'intent', null)), isReceipt);
+    if (intent instanceof StageFailure) return this.#deny(p, new StageFailure('record', 'RECORD_FAILED', intent.reason), { recordDenial: false });
+    const decided = await this.#stage(p, 'observe', t, () => s.observe.observe(this.#event(p, 'decided')), isVoid);
+    if (decided instanceof StageFailure) return this.#deny(p, decided);
+
+    let result: JsonValue;
+    const started = performance.now();
+    try {
+      result = await s.execute.execute(effect, request, labels.output);
+      assertJson(result);
+    } catch (error) {
+      p.timings.execute = performance.now() - started;
+      const reason = error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : 'effect failed';
+      await this.#afterEffect(p, { status: 'failed', code: 'EXECUTION_FAILED' });
+      return { ok: false, actionId, actor: principal.agentId, stage: 'execute', code: 'EXECUTION_FAILED', reason, decision, executed: true };
+    }
+    p.timings.execute = performance.now() - started;
+    await this.#afterEffect(p, { status: 'executed', resultHash: hashJson(result) });
+    return { ok: true, actionId, actor: principal.agentId, decision, result, label: labels.output };
+  }
+
+  /** The request is attacker-controlled: check its shape and bound the body before any stage sees it. */
+  #checkRequest(request: ActionRequest): { ok: true; bodyHash: string } | { ok: false; reason: string } {
+    if (typeof request !== 'object' || (request as unknown) === null) return { ok: false, reason: 'request must be an object' };
+    if (!isActionKind(request.kind)) return { ok: false, reason: 'kind is not an action kind' };
+    if (!isName(request.target)) return { ok: false, reason: 'target is not a valid name' };
+    let canonical: string;
+    try {
+      canonical = canonicalJson(request.body);
+    } catch (error) {
+      return { ok: false, reason: `body is not plain JSON: ${error instanceof Error ? error.message : 'invalid'}` };
+    }
+    if (Buffer.byteLength(canonical) > this.#maxBody) return { ok: false, reason: `body larger than ${this.#maxBody} bytes` };
+    return { ok: true, bodyHash: Buffer.from(sha256(canonical)).toString('base64url') };
+  }
+
+  async #stage<T>(p: Progress, stage: StageName, timeoutMs: number, call: (signal: AbortSignal) => unknown, guard: (v: unknown) => v is T): Promise<T | StageFailure> {
+    const started = performance.now();
+    const result = await runStage(stage, timeoutMs, call, guard);
+    p.timings[stage] = (p.timings[stage] ?? 0) + (performance.now() - started);
+    return result;
+  }
+
+  /** Records and reports a denial (best effort: the action is denied whatever happens here). */
+  async #deny(p: Progress, failure: StageFailure, options: { recordDenial: boolean } = { recordDenial: true }): Promise<Verdict> {
+    const s = this.#stages;
+    const outcome = { status: 'denied' as const, code: failure.code, stage: failure.stage };
+    if (options.recordDenial) await runStage('record', this.#timeout, () => s.record.append(this.#entry(p, 'denial', outcome)), isReceipt);
+    await runStage('observe', this.#timeout, () => s.observe.observe(this.#event(p, 'denied', failure)), isVoid);
+    return {
+      ok: false,
+      actionId: p.actionId,
+      actor: p.principal?.agentId ?? null,
+      stage: failure.stage,
+      code: failure.code,
+      reason: failure.reason,
+      ...(p.decision === undefined ? {} : { decision: p.decision }),
+      executed: false,
+    };
+  }
+
+  /** After the effect ran, nothing can undo it: failures here are reported, not turned into denials. */
+  async #afterEffect(p: Progress, outcome: NonNullable<RecordEntry['outcome']>): Promise<void> {
+    const s = this.#stages;
+    const recorded = await this.#stage(p, 'record', this.#timeout, () => s.record.append(this.#entry(p, 'outcome', outcome)), isReceipt);
+    const failure = recorded instanceof StageFailure
+      ? new StageFailure('record', 'RECORD_FAILED', recorded.reason)
+      : outcome.status === 'failed'
+        ? new StageFailure('execute', 'EXECUTION_FAILED', 'the effect failed')
+        : undefined;
+    await runStage('observe', this.#timeout, () => s.observe.observe(this.#event(p, 'completed', failure)), isVoid);
+  }
+
+  #entry(p: Progress, type: RecordEntry['type'], outcome: RecordEntry['outcome']): RecordEntry {
+    return {
+      type,
+      actionId: p.actionId,
+      time: this.#clock.now(),
+      kind: p.request.kind,
+      actor: p.principal?.agentId ?? null,
+      target: p.request.target,
+      bodyHash: p.bodyHash,
+      envelopeHash: p.principal?.envelopeHash ?? null,
+      chain: p.provenance?.chain ?? [],
+      labels: p.labels ?? null,
+      findings: p.findings ?? [],
+      decision: p.decision ?? null,
+      approval: p.approval === undefined ? null : { approved: p.approval.approved, ...(p.approval.approver === undefined ? {} : { approver: p.approval.approver }) },
+      outcome,
+    };
+  }
+
+  #event(p: Progress, type: MediationEvent['type'], failure?: StageFailure): MediationEvent {
+    return {
+      type,
+      actionId: p.actionId,
+      time: this.#clock.now(),
+      kind: p.request.kind,
+      actor: p.principal?.agentId ?? null,
+      target: p.request.target,
+      effect: type === 'denied' ? 'deny' : (p.decision?.effect ?? null),
+      ...(p.decision === undefined ? {} : { policyIds: p.decision.policyIds }),
+      ...(failure === undefined ? {} : { code: failure.code, stage: failure.stage }),
+      timings: { ...p.timings },
+    };
+  }
+}

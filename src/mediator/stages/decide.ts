@@ -1,0 +1,125 @@
+import { CEDAR_ACTION } from '../../core/actions.js';
+import type { MassConfigData, ArgumentType } from '../../config/schema.js';
+import type { ArgumentValue, CedarActionName, PolicyContext, PolicyEngine, ResourceType } from '../../policy/engine.js';
+import type { Decider, DecisionInput } from '../stages.js';
+import type { Decision } from '../types.js';
+
+/** Policy id reported when the structure declared in mass.yaml (channels, memory ACLs) refuses. */
+export const CONFIG_POLICY_ID = 'mass.yaml';
+
+/**
+ * Decides with Cedar, after the structural checks mass.yaml implies: the actor and target exist,
+ * a message follows a declared channel, memory access is by a declared reader or writer, and tool
+ * arguments are the declared ones with the declared types. Both must allow.
+ */
+export class CedarDecider implements Decider {
+  readonly #engine: PolicyEngine;
+  readonly #config: MassConfigData;
+  readonly #channels: ReadonlySet<string>;
+
+  constructor(engine: PolicyEngine, config: MassConfigData) {
+    this.#engine = engine;
+    this.#config = config;
+    this.#channels = new Set(config.channels.map((c) => `${c.from}\u0000${c.to}`));
+  }
+
+  decide(input: DecisionInput): Decision {
+    const { request, principal, provenance, labels, findings } = input;
+    const actor = principal.agentId;
+    if (!(actor in this.#config.agents)) return deny('AGENT_UNKNOWN', `agent "${actor}" is not declared in mass.yaml`);
+    const structural = this.#structural(input);
+    if (structural !== undefined) return structural;
+
+    const args: Record<string, PolicyContext['args'][string]> = {};
+    if (request.kind === 'tool') {
+      const declared = this.#config.tools[request.target]?.args;
+      const body = request.body as Record<string, unknown>;
+      for (const [name, value] of Object.entries(body)) {
+        const type = declared?.[name];
+        if (type === undefined) continue; // undeclared arguments were refused by #structural when args are declared
+        args[name] = { value: value as ArgumentValue, integrity: labels.args[name]?.integrity ?? 'untrusted' };
+      }
+    }
+    const risk = findings.reduce((max, f) => Math.max(max, Math.round(f.score * 100)), 0);
+    return this.#engine.decide({
+      principal: actor,
+      action: CEDAR_ACTION[request.kind] as CedarActionName,
+      resource: { type: resourceType(request.kind), id: request.target },
+      context: {
+        integrity: labels.action.integrity,
+        sources: labels.action.sources,
+        trust: provenance.trust,
+        risk,
+        findings: findings.map((f) => ({ detector: f.detector, category: f.category, score: Math.round(f.score * 100) })),
+        chain: provenance.chain,
+        args,
+      },
+    });
+  }
+
+  #structural({ request, principal }: DecisionInput): Decision | undefined {
+    const actor = principal.agentId;
+    switch (request.kind) {
+      case 'message':
+      case 'delegate':
+        if (!(request.target in this.#config.agents)) return deny('AGENT_UNKNOWN', `agent "${request.target}" is not declared in mass.yaml`);
+        if (request.kind === 'message' && !this.#channels.has(`${actor}\u0000${request.target}`)) {
+          return deny('POLICY_DENIED', `no channel from "${actor}" to "${request.target}" in mass.yaml`, [CONFIG_POLICY_ID]);
+        }
+        return undefined;
+      case 'tool':
+        return this.#checkArguments(request.target, request.body);
+      case 'memory.read':
+      case 'memory.write': {
+        const ns = this.#config.memory[request.target];
+        if (ns === undefined) return deny('POLICY_DENIED', `memory namespace "${request.target}" is not declared in mass.yaml`, [CONFIG_POLICY_ID]);
+        const allowed = request.kind === 'memory.read' ? ns.readers : ns.writers;
+        if (!allowed.includes(actor)) {
+          return deny('POLICY_DENIED', `"${actor}" is not a ${request.kind === 'memory.read' ? 'reader' : 'writer'} of memory "${request.target}"`, [CONFIG_POLICY_ID]);
+        }
+        return undefined;
+      }
+    }
+  }
+
+  #checkArguments(toolName: string, body: unknown): Decision | undefined {
+    const tool = this.#config.tools[toolName];
+    if (tool === undefined) return deny('TOOL_UNKNOWN', `tool "${toolName}" is not declared in mass.yaml`);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return deny('ARGUMENT_INVALID', `arguments of "${toolName}" must be a JSON object`);
+    if (tool.args === undefined) return undefined;
+    for (const [name, value] of Object.entries(body)) {
+      const type = tool.args[name];
+      if (type === undefined) return deny('ARGUMENT_INVALID', `argument "${name}" is not declared for tool "${toolName}"`);
+      if (!hasType(value, type)) return deny('ARGUMENT_INVALID', `argument "${name}" of tool "${toolName}" must be ${describeType(type)}`);
+    }
+    return undefined;
+  }
+}
+
+function deny(code: Decision['code'] & string, reason: string, policyIds: string[] = []): Decision {
+  return { effect: 'deny', policyIds, reason, code };
+}
+
+function resourceType(kind: DecisionInput['request']['kind']): ResourceType {
+  if (kind === 'tool') return 'Tool';
+  if (kind === 'message' || kind === 'delegate') return 'Agent';
+  return 'Memory';
+}
+
+/** Cedar's Long is a signed 64-bit integer; JSON numbers beyond the safe range are refused. */
+function hasType(value: unknown, type: ArgumentType): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number' && Number.isSafeInteger(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'string[]':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string');
+  }
+}
+
+function describeType(type: ArgumentType): string {
+  return type === 'number' ? 'an integer' : type === 'string[]' ? 'an array of strings' : `a ${type}`;
+}

@@ -1,0 +1,10 @@
+import type { Effect, Executor } from '../stages.js';
+import type { JsonValue } from '../../core/json.js';
+
+/** Runs the effect and hands back its result (the mediator checks it is JSON). */
+export class DirectExecutor implements Executor {
+  async execute(effect: Effect): Promise<JsonValue> {
+    const result = await effect.run();
+    return (result === undefined ? null : result) as JsonValue;
+  }
+}

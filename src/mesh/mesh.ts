@@ -1,0 +1,276 @@
+import { audienceOf, type ActionKind } from '../core/actions.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { MassError } from '../core/errors.js';
+import { assertJson, type JsonValue } from '../core/json.js';
+import { validateConfig, type MassConfig } from '../config/load.js';
+import type { MassConfigInput } from '../config/schema.js';
+import { joinLabels, TRUSTED, type Label } from '../flow/label.js';
+import { signEnvelope } from '../identity/envelope.js';
+import type { SigningKey } from '../identity/keys.js';
+import { AgentRegistry } from '../identity/registry.js';
+import { Mediator } from '../mediator/mediator.js';
+import type { Approver, Observer, Recorder, Stages } from '../mediator/stages.js';
+import { ConfigLabeler } from '../mediator/stages/label.js';
+import { EnvelopeAuthenticator, HostAuthenticator } from '../mediator/stages/authenticate.js';
+import { SenderProvenance } from '../mediator/stages/provenance.js';
+import { DetectorInspector } from '../mediator/stages/inspect.js';
+import { CedarDecider } from '../mediator/stages/decide.js';
+import { NoApprovalChannel } from '../mediator/stages/approve.js';
+import { DirectExecutor } from '../mediator/stages/execute.js';
+import { MemoryRecorder } from '../mediator/stages/record.js';
+import { EventObserver } from '../mediator/stages/observe.js';
+import type { ActionRequest, Verdict } from '../mediator/types.js';
+import { PolicyEngine } from '../policy/engine.js';
+import type { PolicySource } from '../policy/load.js';
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/store.js';
+
+export interface MeshOptions {
+  /** The store; default: the one named by `store:` in the configuration. */
+  readonly store?: Store;
+  /** Policy text to use instead of the files named by `policies:`. */
+  readonly policies?: readonly PolicySource[];
+  readonly clock?: Clock;
+  /** `envelope` (default): every action is signed and verified. `host`: the mesh vouches for its agents. */
+  readonly authentication?: 'envelope' | 'host';
+  /** Where approval-required actions go; default: none, so they are denied. */
+  readonly approval?: Approver;
+  /** Where decisions are recorded; default: in memory. */
+  readonly recorder?: Recorder;
+  /** Replace individual stages (later capabilities plug in here). */
+  readonly stages?: Partial<Stages>;
+  /** Register declared agents that have no identity yet (default true). */
+  readonly autoRegister?: boolean;
+}
+
+/** A message as its recipient sees it. */
+export interface InboundMessage {
+  readonly from: string;
+  readonly body: JsonValue;
+  readonly label: Label;
+}
+
+export type MessageHandler = (message: InboundMessage, ctx: TaskContext) => unknown;
+export type ToolHandler = (args: Record<string, JsonValue>, ctx: { readonly agent: string; readonly label: Label }) => unknown;
+
+/** A denied or failed action, with the mediator's verdict. */
+export class MediationError extends MassError {
+  readonly verdict: Extract<Verdict, { ok: false }>;
+  constructor(verdict: Extract<Verdict, { ok: false }>) {
+    super(verdict.code, `${verdict.stage}: ${verdict.reason}`);
+    this.name = 'MediationError';
+    this.verdict = verdict;
+  }
+}
+
+/**
+ * What an agent does within one task. Its label is the join of everything the agent has read in
+ * the task; every message it sends and every call it makes carries that label.
+ */
+export class TaskContext {
+  readonly agent: string;
+  #label: Label;
+  readonly #mesh: Mesh;
+
+  /** @internal */
+  constructor(mesh: Mesh, agent: string, label: Label) {
+    this.#mesh = mesh;
+    this.agent = agent;
+    this.#label = label;
+  }
+
+  get label(): Label {
+    return this.#label;
+  }
+
+  /** Calls a tool through the mediator; its output taints the task as the tool's config says. */
+  async call(tool: string, args: Record<string, JsonValue> = {}): Promise<JsonValue> {
+    const { value, label } = await this.#mesh.act(this.agent, 'tool', tool, args, this.#label);
+    this.#label = joinLabels(this.#label, label);
+    return value;
+  }
+
+  /** Sends a message through the mediator; the reply taints the task with the recipient's label. */
+  async send(to: string, body: JsonValue): Promise<JsonValue> {
+    const { value, label } = await this.#mesh.act(this.agent, 'message', to, body, this.#label);
+    this.#label = joinLabels(this.#label, label);
+    return value;
+  }
+}
+
+/** A handle on one agent of the mesh. */
+export class AgentHandle {
+  readonly id: string;
+  readonly #mesh: Mesh;
+
+  /** @internal */
+  constructor(mesh: Mesh, id: string) {
+    this.#mesh = mesh;
+    this.id = id;
+  }
+
+  /** Handles messages sent to this agent; the handler's return value is the reply. */
+  on(event: 'message', handler: MessageHandler): this {
+    if (event !== 'message') throw new TypeError(`unknown event ${String(event)}`);
+    this.#mesh.setHandler(this.id, handler);
+    return this;
+  }
+
+  /** Runs a task for this agent, starting from the user's (trusted) request. */
+  task<T>(work: (ctx: TaskContext) => Promise<T>): Promise<T> {
+    return work(new TaskContext(this.#mesh, this.id, TRUSTED));
+  }
+
+  send(to: string, body: JsonValue): Promise<JsonValue> {
+    return this.task((ctx) => ctx.send(to, body));
+  }
+
+  call(tool: string, args: Record<string, JsonValue> = {}): Promise<JsonValue> {
+    return this.task((ctx) => ctx.call(tool, args));
+  }
+}
+
+/** The in-process mesh: agents, tools, and one mediator between them. */
+export class Mesh {
+  readonly config: MassConfig;
+  readonly store: Store;
+  readonly registry: AgentRegistry;
+  readonly mediator: Mediator;
+  readonly policy: PolicyEngine;
+  readonly recorder: Recorder;
+  readonly events: EventObserver;
+  readonly #clock: Clock;
+  readonly #signed: boolean;
+  readonly #ownsStore: boolean;
+  readonly #keys = new Map<string, SigningKey>();
+  readonly #handlers = new Map<string, MessageHandler>();
+  readonly #tools = new Map<string, ToolHandler>();
+
+  /** @internal use createMesh */
+  constructor(parts: {
+    config: MassConfig;
+    store: Store;
+    ownsStore: boolean;
+    registry: AgentRegistry;
+    policy: PolicyEngine;
+    clock: Clock;
+    signed: boolean;
+    stages: Stages;
+    events: EventObserver;
+    mediatorTimeouts: { stageTimeoutMs: number; approvalTimeoutMs: number };
+  }) {
+    this.config = parts.config;
+    this.store = parts.store;
+    this.#ownsStore = parts.ownsStore;
+    this.registry = parts.registry;
+    this.policy = parts.policy;
+    this.#clock = parts.clock;
+    this.#signed = parts.signed;
+    this.recorder = parts.stages.record;
+    this.events = parts.events;
+    this.mediator = new Mediator({ stages: parts.stages, clock: parts.clock, ...parts.mediatorTimeouts });
+  }
+
+  agent(id: string): AgentHandle {
+    if (!(id in this.config.data.agents)) throw new TypeError(`agent "${id}" is not declared in ${this.config.file}`);
+    return new AgentHandle(this, id);
+  }
+
+  /** Registers the handler of a tool declared in the configuration. */
+  tool(name: string, handler: ToolHandler): this {
+    if (!(name in this.config.data.tools)) throw new TypeError(`tool "${name}" is not declared in ${this.config.file}`);
+    this.#tools.set(name, handler);
+    return this;
+  }
+
+  /** @internal */
+  setHandler(agent: string, handler: MessageHandler): void {
+    this.#handlers.set(agent, handler);
+  }
+
+  /** @internal Mediates one action of `actor` and returns its value and label, or throws MediationError. */
+  async act(actor: string, kind: ActionKind, target: string, body: JsonValue, label: Label): Promise<{ value: JsonValue; label: Label }> {
+    assertJson(body);
+    let replyLabel: Label | undefined;
+    const request: ActionRequest = this.#signed
+      ? { kind, target, body, envelope: await this.#sign(actor, kind, target, body, label) }
+      : { kind, target, body, sender: actor, label };
+    const verdict = await this.mediator.mediate(request, {
+      run: async () => {
+        if (kind === 'tool') {
+          const handler = this.#tools.get(target);
+          if (handler === undefined) throw new MassError('TOOL_UNKNOWN', `no handler registered for tool "${target}"`);
+          return handler(body as Record<string, JsonValue>, { agent: actor, label });
+        }
+        if (kind === 'message') {
+          const handler = this.#handlers.get(target);
+          if (handler === undefined) throw new MassError('AGENT_UNKNOWN', `agent "${target}" has no message handler`);
+          const ctx = new TaskContext(this, target, label);
+          const reply = await handler({ from: actor, body, label }, ctx);
+          replyLabel = ctx.label;
+          return reply;
+        }
+        throw new MassError('EXECUTION_FAILED', `the in-process mesh does not perform ${kind} actions`);
+      },
+    });
+    if (!verdict.ok) throw new MediationError(verdict);
+    return { value: verdict.result, label: replyLabel ?? verdict.label };
+  }
+
+  async #sign(actor: string, kind: ActionKind, target: string, body: JsonValue, label: Label): Promise<string> {
+    let key = this.#keys.get(actor);
+    if (key === undefined) {
+      key = await this.registry.signingKey(actor);
+      this.#keys.set(actor, key);
+    }
+    return signEnvelope(key, { iss: actor, aud: audienceOf(kind, target), act: kind, body, label }, this.#clock);
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsStore) await this.store.close();
+  }
+}
+
+function isMassConfig(value: MassConfig | MassConfigInput): value is MassConfig {
+  return typeof value === 'object' && value !== null && 'data' in value && 'file' in value && 'dir' in value;
+}
+
+/**
+ * Builds an in-process mesh from a configuration (a loaded mass.yaml, or the same object written
+ * in code). Policies are loaded and validated, agents without an identity are registered, and
+ * every `send` and `call` goes through the mediator.
+ */
+export async function createMesh(config: MassConfig | MassConfigInput, options: MeshOptions = {}): Promise<Mesh> {
+  const loaded = isMassConfig(config) ? config : validateConfig(config, '(in-code configuration)', process.cwd());
+  const clock = options.clock ?? systemClock;
+  const policy = PolicyEngine.load(loaded, options.policies);
+  const store = options.store ?? openStore(loaded.data.store, loaded.dir);
+  try {
+    const registry = new AgentRegistry(store, clock);
+    if (options.autoRegister ?? true) {
+      for (const id of Object.keys(loaded.data.agents)) {
+        if ((await registry.get(id)) === undefined) await registry.register(id);
+      }
+    }
+    const signed = (options.authentication ?? 'envelope') === 'envelope';
+    const events = new EventObserver();
+    const defaults: Stages = {
+      authenticate: signed
+        ? new EnvelopeAuthenticator({ keys: registry, replay: store.replay, clock, ...loaded.data.envelopes })
+        : new HostAuthenticator(store.agents),
+      provenance: new SenderProvenance(),
+      label: new ConfigLabeler(loaded.data),
+      inspect: new DetectorInspector(),
+      decide: new CedarDecider(policy, loaded.data),
+      approve: options.approval ?? new NoApprovalChannel(),
+      execute: new DirectExecutor(),
+      record: options.recorder ?? new MemoryRecorder(),
+      observe: events as Observer,
+    };
+    const stages: Stages = { ...defaults, ...options.stages };
+    return new Mesh({ config: loaded, store, ownsStore: options.store === undefined, registry, policy, clock, signed, stages, events, mediatorTimeouts: loaded.data.mediator });
+  } catch (error) {
+    if (options.store === undefined) await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,149 @@
+import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import { MassError } from '../core/errors.js';
+import { randomId } from '../core/ids.js';
+import type { MassConfig } from '../config/load.js';
+import { loadPolicySet, type LoadedPolicy, type LoadedPolicySet, type PolicySource } from './load.js';
+
+export type CedarActionName = 'call' | 'send' | 'read' | 'write' | 'delegate';
+export type ResourceType = 'Tool' | 'Agent' | 'Memory';
+
+export type ArgumentValue = string | number | boolean | readonly string[];
+
+/** The Cedar `context` of a request (see cedar-schema.ts for the types). */
+export interface PolicyContext {
+  readonly integrity: 'trusted' | 'untrusted';
+  readonly sources: readonly string[];
+  /** Effective trust, 0–100. */
+  readonly trust: number;
+  /** Highest finding score, 0–100. */
+  readonly risk: number;
+  readonly findings: readonly { detector: string; category: string; score: number }[];
+  readonly chain: readonly string[];
+  readonly args: Readonly<Record<string, { value: ArgumentValue; integrity: 'trusted' | 'untrusted' }>>;
+}
+
+export interface PolicyRequest {
+  readonly principal: string;
+  readonly action: CedarActionName;
+  readonly resource: { readonly type: ResourceType; readonly id: string };
+  readonly context: PolicyContext;
+}
+
+/**
+ * A policy decision. `approval` means a permit annotated `@approval` was among the determining
+ * policies: allowed only with a human's approval. Errors in any policy make the decision `deny`.
+ */
+export interface PolicyDecision {
+  readonly effect: 'allow' | 'deny' | 'approval';
+  /** The determining policies (permits for allow/approval, forbids or errored policies for deny). */
+  readonly policyIds: readonly string[];
+  readonly reason: string;
+}
+
+type EntityJson = cedar.EntityJson;
+
+/**
+ * Cedar decisions over the policy set of a described system. Policies and schema are parsed and
+ * validated once, then preparsed into Cedar's cache; each decision only ships the request.
+ */
+export class PolicyEngine {
+  readonly policies: readonly LoadedPolicy[];
+  readonly #byId: ReadonlyMap<string, LoadedPolicy>;
+  readonly #policySetId: string;
+  readonly #schemaId: string;
+  readonly #agentRoles: ReadonlyMap<string, readonly string[]>;
+  readonly #tools: MassConfig['data']['tools'];
+  readonly #roleEntities: readonly EntityJson[];
+
+  private constructor(config: MassConfig, loaded: LoadedPolicySet) {
+    this.policies = loaded.policies;
+    this.#byId = new Map(loaded.policies.map((p) => [p.id, p]));
+    this.#policySetId = `mass-${randomId()}`;
+    this.#schemaId = `mass-${randomId()}`;
+    const set = cedar.preparsePolicySet(this.#policySetId, { staticPolicies: Object.fromEntries(loaded.policies.map((p) => [p.id, p.text])) });
+    if (set.type === 'failure') throw new MassError('POLICY_INVALID', `cannot preparse policies: ${set.errors.map((e) => e.message).join('; ')}`);
+    const schema = cedar.preparseSchema(this.#schemaId, loaded.schema);
+    if (schema.type === 'failure') throw new MassError('POLICY_INVALID', `cannot preparse schema: ${schema.errors.map((e) => e.message).join('; ')}`);
+    this.#agentRoles = new Map(Object.entries(config.data.agents).map(([id, a]) => [id, a.roles]));
+    this.#tools = config.data.tools;
+    const roles = new Set(Object.values(config.data.agents).flatMap((a) => a.roles));
+    this.#roleEntities = [...roles].map((id) => ({ uid: { type: 'Role', id }, attrs: {}, parents: [] }));
+  }
+
+  /** Loads, validates and preparses the policies of `config` (from its `policies:` globs unless `sources` is given). */
+  static load(config: MassConfig, sources?: readonly PolicySource[]): PolicyEngine {
+    return new PolicyEngine(config, sources === undefined ? loadPolicySet(config) : loadPolicySet(config, sources));
+  }
+
+  policy(id: string): LoadedPolicy | undefined {
+    return this.#byId.get(id);
+  }
+
+  decide(request: PolicyRequest): PolicyDecision {
+    const answer = cedar.statefulIsAuthorized({
+      principal: { type: 'Agent', id: request.principal },
+      action: { type: 'Action', id: request.action },
+      resource: { type: request.resource.type, id: request.resource.id },
+      context: toCedarContext(request.context),
+      preparsedPolicySetId: this.#policySetId,
+      preparsedSchemaName: this.#schemaId,
+      validateRequest: true,
+      entities: this.#entities(request),
+    });
+    if (answer.type === 'failure') {
+      return { effect: 'deny', policyIds: [], reason: `request rejected by Cedar: ${answer.errors.map((e) => e.message).join('; ')}` };
+    }
+    const { decision, diagnostics } = answer.response;
+    if (diagnostics.errors.length > 0) {
+      // A policy that errors is skipped by Cedar: a skipped forbid would let the request through.
+      const ids = diagnostics.errors.map((e) => e.policyId);
+      return { effect: 'deny', policyIds: ids, reason: `policy evaluation failed: ${diagnostics.errors.map((e) => `${e.policyId}: ${e.error.message}`).join('; ')}` };
+    }
+    const ids = [...diagnostics.reason].sort();
+    if (decision === 'deny') {
+      return { effect: 'deny', policyIds: ids, reason: ids.length === 0 ? 'no policy permits this action' : `forbidden by ${ids.join(', ')}` };
+    }
+    const needsApproval = ids.filter((id) => this.#byId.get(id)?.requiresApproval === true);
+    if (needsApproval.length > 0) return { effect: 'approval', policyIds: ids, reason: `approval required by ${needsApproval.join(', ')}` };
+    return { effect: 'allow', policyIds: ids, reason: `permitted by ${ids.join(', ')}` };
+  }
+
+  #entities(request: PolicyRequest): EntityJson[] {
+    const entities: EntityJson[] = [this.#agentEntity(request.principal)];
+    const { type, id } = request.resource;
+    if (type === 'Agent') {
+      if (id !== request.principal) entities.push(this.#agentEntity(id));
+    } else if (type === 'Tool') {
+      const tool = this.#tools[id];
+      const slash = id.indexOf('/');
+      const attrs: Record<string, cedar.CedarValueJson> = tool !== undefined
+        ? { effect: tool.effect, output: tool.output }
+        : { effect: 'unknown', output: 'untrusted', ...(slash > 0 ? { server: id.slice(0, slash) } : {}) };
+      entities.push({ uid: { type: 'Tool', id }, attrs, parents: [] });
+    } else {
+      entities.push({ uid: { type: 'Memory', id }, attrs: {}, parents: [] });
+    }
+    return entities.concat(this.#roleEntities);
+  }
+
+  #agentEntity(id: string): EntityJson {
+    const roles = this.#agentRoles.get(id) ?? [];
+    return { uid: { type: 'Agent', id }, attrs: {}, parents: roles.map((role) => ({ type: 'Role', id: role })) };
+  }
+}
+
+function toCedarContext(context: PolicyContext): cedar.Context {
+  const args: Record<string, cedar.CedarValueJson> = {};
+  for (const [name, arg] of Object.entries(context.args)) {
+    args[name] = { value: Array.isArray(arg.value) ? [...(arg.value as string[])] : (arg.value as string | number | boolean), integrity: arg.integrity };
+  }
+  return {
+    integrity: context.integrity,
+    sources: [...context.sources],
+    trust: context.trust,
+    risk: context.risk,
+    findings: context.findings.map((f) => ({ detector: f.detector, category: f.category, score: f.score })),
+    chain: [...context.chain],
+    args,
+  };
+}

@@ -1,0 +1,217 @@
+import Database from 'better-sqlite3';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { JWK } from 'jose';
+import { MassError } from '../core/errors.js';
+import type { AgentRecord, AgentStatus, AgentTable, KeyTable, ReplayTable, Store, StoredKey } from './store.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS agents (
+  id TEXT PRIMARY KEY,
+  status TEXT NOT NULL CHECK (status IN ('active', 'quarantined', 'revoked')),
+  kid TEXT NOT NULL UNIQUE,
+  public_jwk TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  status_reason TEXT
+);
+CREATE TABLE IF NOT EXISTS keys (
+  name TEXT PRIMARY KEY,
+  private_pkcs8 BLOB NOT NULL,
+  public_jwk TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS replay (jti TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS replay_expiry ON replay (expires_at);
+`;
+
+const SCHEMA_VERSION = '1';
+
+interface AgentRow {
+  id: string;
+  status: AgentStatus;
+  kid: string;
+  public_jwk: string;
+  created_at: number;
+  updated_at: number;
+  status_reason: string | null;
+}
+
+interface KeyRow {
+  name: string;
+  private_pkcs8: Buffer;
+  public_jwk: string;
+  created_at: number;
+}
+
+/** Opens (creating if needed) a SQLite store. `path` `:memory:` gives a private in-memory store. */
+export function openSqliteStore(path: string): Store {
+  const memory = path === ':memory:';
+  if (!memory) {
+    const dir = dirname(path);
+    if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+    if (!memory) chmodSync(path, 0o600);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.exec(SCHEMA);
+    const version = db.prepare('SELECT value FROM meta WHERE key = ?').get('schema_version') as { value: string } | undefined;
+    if (version === undefined) db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', SCHEMA_VERSION);
+    else if (version.value !== SCHEMA_VERSION) throw new MassError('STORE_FAILED', `store schema version ${version.value} is not supported (expected ${SCHEMA_VERSION})`);
+  } catch (error) {
+    if (error instanceof MassError) throw error;
+    throw new MassError('STORE_FAILED', `cannot open SQLite store at ${path}`, { cause: error });
+  }
+  return new SqliteStore(db, memory ? 'sqlite::memory:' : `sqlite:${path}`);
+}
+
+class SqliteStore implements Store {
+  readonly agents: AgentTable;
+  readonly keys: KeyTable;
+  readonly replay: ReplayTable;
+  readonly description: string;
+  readonly #db: Database.Database;
+
+  constructor(db: Database.Database, description: string) {
+    this.#db = db;
+    this.description = description;
+    this.agents = new SqliteAgents(db);
+    this.keys = new SqliteKeys(db);
+    this.replay = new SqliteReplay(db);
+  }
+
+  close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+    return Promise.resolve();
+  }
+}
+
+function toAgent(row: AgentRow): AgentRecord {
+  return {
+    id: row.id,
+    status: row.status,
+    kid: row.kid,
+    publicJwk: JSON.parse(row.public_jwk) as JWK,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    ...(row.status_reason === null ? {} : { statusReason: row.status_reason }),
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && String(error.code).startsWith('SQLITE_CONSTRAINT');
+}
+
+class SqliteAgents implements AgentTable {
+  readonly #byId: Database.Statement<[string], AgentRow>;
+  readonly #byKid: Database.Statement<[string], AgentRow>;
+  readonly #all: Database.Statement<[], AgentRow>;
+  readonly #insert: Database.Statement;
+  readonly #status: Database.Statement;
+
+  constructor(db: Database.Database) {
+    this.#byId = db.prepare('SELECT * FROM agents WHERE id = ?');
+    this.#byKid = db.prepare('SELECT * FROM agents WHERE kid = ?');
+    this.#all = db.prepare('SELECT * FROM agents ORDER BY id');
+    this.#insert = db.prepare(
+      'INSERT INTO agents (id, status, kid, public_jwk, created_at, updated_at, status_reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.#status = db.prepare('UPDATE agents SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?');
+  }
+
+  get(id: string): Promise<AgentRecord | undefined> {
+    const row = this.#byId.get(id);
+    return Promise.resolve(row === undefined ? undefined : toAgent(row));
+  }
+
+  getByKid(kid: string): Promise<AgentRecord | undefined> {
+    const row = this.#byKid.get(kid);
+    return Promise.resolve(row === undefined ? undefined : toAgent(row));
+  }
+
+  list(): Promise<AgentRecord[]> {
+    return Promise.resolve(this.#all.all().map(toAgent));
+  }
+
+  insert(r: AgentRecord): Promise<void> {
+    try {
+      this.#insert.run(r.id, r.status, r.kid, JSON.stringify(r.publicJwk), r.createdAt, r.updatedAt, r.statusReason ?? null);
+    } catch (error) {
+      if (isUniqueViolation(error)) return Promise.reject(new MassError('AGENT_EXISTS', `agent "${r.id}" is already registered`));
+      return Promise.reject(new MassError('STORE_FAILED', 'cannot insert agent', { cause: error }));
+    }
+    return Promise.resolve();
+  }
+
+  setStatus(id: string, status: AgentStatus, reason: string | undefined, at: number): Promise<boolean> {
+    const info = this.#status.run(status, reason ?? null, at, id);
+    return Promise.resolve(info.changes === 1);
+  }
+}
+
+class SqliteKeys implements KeyTable {
+  readonly #get: Database.Statement<[string], KeyRow>;
+  readonly #insert: Database.Statement;
+
+  constructor(db: Database.Database) {
+    this.#get = db.prepare('SELECT * FROM keys WHERE name = ?');
+    this.#insert = db.prepare('INSERT INTO keys (name, private_pkcs8, public_jwk, created_at) VALUES (?, ?, ?, ?)');
+  }
+
+  get(name: string): Promise<StoredKey | undefined> {
+    const row = this.#get.get(name);
+    if (row === undefined) return Promise.resolve(undefined);
+    return Promise.resolve({
+      name: row.name,
+      privatePkcs8: new Uint8Array(row.private_pkcs8),
+      publicJwk: JSON.parse(row.public_jwk) as JWK,
+      createdAt: row.created_at,
+    });
+  }
+
+  insert(key: StoredKey): Promise<void> {
+    try {
+      this.#insert.run(key.name, Buffer.from(key.privatePkcs8), JSON.stringify(key.publicJwk), key.createdAt);
+    } catch (error) {
+      if (isUniqueViolation(error)) return Promise.reject(new MassError('AGENT_EXISTS', `a key named "${key.name}" is already stored`));
+      return Promise.reject(new MassError('STORE_FAILED', 'cannot store key', { cause: error }));
+    }
+    return Promise.resolve();
+  }
+}
+
+class SqliteReplay implements ReplayTable {
+  readonly #insert: Database.Statement;
+  readonly #purge: Database.Statement;
+  readonly #remember: (jti: string, expiresAt: number, now: number) => boolean;
+  #lastPurge = 0;
+
+  constructor(db: Database.Database) {
+    // ON CONFLICT: an expired row for the same jti may be reused; a live one may not.
+    this.#insert = db.prepare(
+      'INSERT INTO replay (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO UPDATE SET expires_at = excluded.expires_at WHERE replay.expires_at <= ?',
+    );
+    this.#purge = db.prepare('DELETE FROM replay WHERE expires_at <= ?');
+    this.#remember = db.transaction((jti: string, expiresAt: number, now: number) => {
+      if (now - this.#lastPurge > 60_000) {
+        this.#purge.run(now);
+        this.#lastPurge = now;
+      }
+      return this.#insert.run(jti, expiresAt, now).changes === 1;
+    });
+  }
+
+  remember(jti: string, expiresAt: number, now: number): Promise<boolean> {
+    try {
+      return Promise.resolve(this.#remember(jti, expiresAt, now));
+    } catch (error) {
+      return Promise.reject(new MassError('STORE_FAILED', 'cannot record envelope id', { cause: error }));
+    }
+  }
+}
