@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { MassError } from '../core/errors.js';
 import { massConfigSchema, type MassConfigData } from './schema.js';
@@ -55,9 +55,17 @@ export function loadConfigFile(path: string): MassConfig {
 
 /** Parses and validates YAML text. `file` is only used in messages; relative paths resolve against `dir`. */
 export function parseConfigText(text: string, file: string, dir: string): MassConfig {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  // With prettyErrors off, yaml leaves `linePos` unset: positions come from a LineCounter.
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter: lines });
   if (doc.errors.length > 0) {
-    throw new ConfigError(file, doc.errors.map((e) => ({ path: '', message: `YAML syntax: ${e.message.split('\n')[0] ?? ''}` })));
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => {
+        const at = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
+        return { path: '', message: `YAML syntax${at === undefined ? '' : ` at line ${at.line}, column ${at.col}`}: ${e.message.split('\n')[0] ?? ''}` };
+      }),
+    );
   }
   return validateConfig(doc.toJS({ maxAliasCount: 100 }) as unknown, file, dir);
 }

@@ -62,6 +62,8 @@ const mediatorSchema = z.strictObject({
   stageTimeoutMs: z.number().int().min(1).max(60_000).default(2_000),
   /** How long an approval may take before it counts as a denial. */
   approvalTimeoutMs: z.number().int().min(1).max(86_400_000).default(300_000),
+  /** How long a tool or message handler may run before the mediator stops waiting. */
+  executeTimeoutMs: z.number().int().min(1).max(3_600_000).default(60_000),
 });
 
 export const massConfigSchema = z.strictObject({
@@ -75,7 +77,7 @@ export const massConfigSchema = z.strictObject({
   memory: z.record(name, memorySchema).default({}),
   policies: z.array(z.string().min(1)).default([]),
   envelopes: envelopeSchema.default({ maxLifetimeSeconds: 300, clockSkewSeconds: 30 }),
-  mediator: mediatorSchema.default({ stageTimeoutMs: 2_000, approvalTimeoutMs: 300_000 }),
+  mediator: mediatorSchema.default({ stageTimeoutMs: 2_000, approvalTimeoutMs: 300_000, executeTimeoutMs: 60_000 }),
 });
 
 export type MassConfigInput = z.input<typeof massConfigSchema>;

@@ -1,4 +1,3 @@
-import { CompactSign, compactVerify } from 'jose';
 import { isActionKind, type ActionKind } from '../core/actions.js';
 import { unixSeconds, type Clock } from '../core/clock.js';
 import { MassError } from '../core/errors.js';
@@ -7,6 +6,7 @@ import { randomId } from '../core/ids.js';
 import { canonicalBytes, canonicalJson } from '../core/json.js';
 import { isLabel, type Label } from '../flow/label.js';
 import type { AgentRecord } from '../store/store.js';
+import { signCompactEdDsa, verifyEdDsaSignature } from './jws.js';
 import type { SigningKey } from './keys.js';
 import type { KeyResolver } from './registry.js';
 import type { ReplayGuard } from './replay.js';
@@ -47,7 +47,7 @@ export interface EnvelopeRequest {
   readonly ttlSeconds?: number;
 }
 
-export async function signEnvelope(key: SigningKey, request: EnvelopeRequest, clock: Clock): Promise<string> {
+export function signEnvelope(key: SigningKey, request: EnvelopeRequest, clock: Clock): Promise<string> {
   const iat = unixSeconds(clock);
   const claims: EnvelopeClaims = {
     v: ENVELOPE_VERSION,
@@ -60,9 +60,7 @@ export async function signEnvelope(key: SigningKey, request: EnvelopeRequest, cl
     bh: hashJson(request.body),
     ...(request.label === undefined ? {} : { lbl: request.label }),
   };
-  return new CompactSign(canonicalBytes(claims))
-    .setProtectedHeader({ alg: 'EdDSA', typ: ENVELOPE_TYPE, kid: key.kid })
-    .sign(key.privateKey);
+  return Promise.resolve(signCompactEdDsa({ alg: 'EdDSA', typ: ENVELOPE_TYPE, kid: key.kid }, canonicalBytes(claims), key.privateKey));
 }
 
 export interface VerifyEnvelopeOptions {
@@ -98,11 +96,14 @@ export async function verifyEnvelope(jws: unknown, body: unknown, options: Verif
   if (parts.length !== 3) throw fail('ENVELOPE_MALFORMED', 'envelope must have three dot-separated parts');
   const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
   const header = decodeJsonSegment(headerPart, 'header');
-  decodeSegment(payloadPart, 'payload');
-  if (decodeSegment(signaturePart, 'signature').length !== 64) throw fail('SIGNATURE_INVALID', 'signature must be 64 bytes');
+  const payloadBytes = decodeSegment(payloadPart, 'payload');
+  const signature = decodeSegment(signaturePart, 'signature');
 
   // 2. Algorithm allow-list and header shape: EdDSA only, explicit type, no embedded keys or crit.
+  // The allow-list comes before the EdDSA signature length, so `alg: none` (empty signature) and
+  // HS256 (32-byte MAC) are reported as ALG_NOT_ALLOWED rather than as a bad signature.
   if (header.alg !== 'EdDSA') throw fail('ALG_NOT_ALLOWED', `algorithm ${JSON.stringify(header.alg)} is not allowed (EdDSA only)`);
+  if (signature.length !== 64) throw fail('SIGNATURE_INVALID', 'signature must be 64 bytes');
   for (const key of Object.keys(header)) {
     if (!ALLOWED_HEADER_KEYS.has(key)) throw fail('ENVELOPE_MALFORMED', `header parameter "${key}" is not allowed`);
   }
@@ -114,12 +115,7 @@ export async function verifyEnvelope(jws: unknown, body: unknown, options: Verif
   if (resolved === undefined) throw fail('KEY_UNKNOWN', 'the signing key is not registered');
 
   // 4. Signature over the exact bytes received.
-  let payloadBytes: Uint8Array;
-  try {
-    ({ payload: payloadBytes } = await compactVerify(jws, resolved.publicKey, { algorithms: ['EdDSA'] }));
-  } catch (error) {
-    throw fail('SIGNATURE_INVALID', 'signature does not verify', error);
-  }
+  if (!verifyEdDsaSignature(headerPart, payloadPart, signature, resolved.publicKey)) throw fail('SIGNATURE_INVALID', 'signature does not verify');
 
   // 5. Claims: canonical JSON of exactly the expected shape, issued by the key's owner.
   const claims = parseClaims(payloadBytes);

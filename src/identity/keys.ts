@@ -1,7 +1,13 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
-import type { JWK } from 'jose';
 import { sha256 } from '../core/hash.js';
 import { canonicalJson } from '../core/json.js';
+
+/** An Ed25519 public key as a JWK (RFC 8037). */
+export interface Ed25519PublicJwk {
+  readonly kty: 'OKP';
+  readonly crv: 'Ed25519';
+  readonly x: string;
+}
 
 /** An Ed25519 private key with its key id, ready to sign. */
 export interface SigningKey {
@@ -11,7 +17,7 @@ export interface SigningKey {
 
 export interface GeneratedKey {
   readonly privateKey: KeyObject;
-  readonly publicJwk: JWK;
+  readonly publicJwk: Ed25519PublicJwk;
   readonly privatePkcs8: Uint8Array;
 }
 
@@ -30,27 +36,27 @@ export function privateKeyFromPkcs8(der: Uint8Array): KeyObject {
   return key;
 }
 
-function publicJwkOf(publicKey: KeyObject): JWK {
+function publicJwkOf(publicKey: KeyObject): Ed25519PublicJwk {
   const jwk = publicKey.export({ format: 'jwk' });
   return { kty: 'OKP', crv: 'Ed25519', x: String(jwk.x) };
 }
 
 /** Imports an Ed25519 public JWK; throws TypeError for anything else (other curves, private parts). */
-export function publicKeyFromJwk(jwk: JWK): KeyObject {
-  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string' || 'd' in jwk) {
+export function publicKeyFromJwk(jwk: Ed25519PublicJwk): KeyObject {
+  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(jwk.x) || 'd' in jwk) {
     throw new TypeError('expected an Ed25519 public JWK (kty OKP, crv Ed25519, x)');
   }
   return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' });
 }
 
 /** RFC 7638 JWK thumbprint (SHA-256, base64url) of an Ed25519 public key. */
-export function jwkThumbprint(jwk: JWK): string {
+export function jwkThumbprint(jwk: Ed25519PublicJwk): string {
   const members = { crv: String(jwk.crv), kty: String(jwk.kty), x: String(jwk.x) };
   return Buffer.from(sha256(canonicalJson(members))).toString('base64url');
 }
 
 /** The key id MASS puts in envelope headers: `<owner>#<thumbprint>`. */
-export function keyIdFor(owner: string, jwk: JWK): string {
+export function keyIdFor(owner: string, jwk: Ed25519PublicJwk): string {
   return `${owner}#${jwkThumbprint(jwk)}`;
 }
 

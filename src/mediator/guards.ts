@@ -1,4 +1,5 @@
 import { isName } from '../core/ids.js';
+import { assertJson, type JsonValue } from '../core/json.js';
 import { isLabel } from '../flow/label.js';
 import type { ApprovalResult, Decision, Finding, Labels, Principal, Provenance, Receipt } from './types.js';
 
@@ -92,4 +93,13 @@ export function isReceipt(value: unknown): value is Receipt {
 
 export function isVoid(value: unknown): value is void {
   return value === undefined;
+}
+
+export function isJson(value: unknown): value is JsonValue {
+  try {
+    assertJson(value);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -3,8 +3,8 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { MassErrorCode } from '../core/errors.js';
 import { hashJson, sha256 } from '../core/hash.js';
 import { isName, randomId } from '../core/ids.js';
-import { assertJson, canonicalJson, type JsonValue } from '../core/json.js';
-import { isApprovalResult, isDecision, isFindings, isLabels, isPrincipal, isProvenance, isReceipt, isVoid } from './guards.js';
+import { canonicalJson } from '../core/json.js';
+import { isApprovalResult, isDecision, isFindings, isJson, isLabels, isPrincipal, isProvenance, isReceipt, isVoid } from './guards.js';
 import { runStage, StageFailure } from './run-stage.js';
 import type { Effect, Stages } from './stages.js';
 import type {
@@ -28,6 +28,8 @@ export interface MediatorOptions {
   readonly stageTimeoutMs?: number;
   /** How long an approval may take; then it counts as denied (default 5 min). */
   readonly approvalTimeoutMs?: number;
+  /** How long the effect may run before the mediator stops waiting (default 60 s). */
+  readonly executeTimeoutMs?: number;
   /** Largest body accepted, as canonical JSON (default 1 MiB). */
   readonly maxBodyBytes?: number;
 }
@@ -60,6 +62,7 @@ export class Mediator {
   readonly #clock: Clock;
   readonly #timeout: number;
   readonly #approvalTimeout: number;
+  readonly #executeTimeout: number;
   readonly #maxBody: number;
 
   constructor(options: MediatorOptions) {
@@ -67,6 +70,7 @@ export class Mediator {
     this.#clock = options.clock ?? systemClock;
     this.#timeout = options.stageTimeoutMs ?? 2_000;
     this.#approvalTimeout = options.approvalTimeoutMs ?? 300_000;
+    this.#executeTimeout = options.executeTimeoutMs ?? 60_000;
     this.#maxBody = options.maxBodyBytes ?? 1024 * 1024;
   }
 
@@ -120,18 +124,11 @@ export class Mediator {
     const decided = await this.#stage(p, 'observe', t, () => s.observe.observe(this.#event(p, 'decided')), isVoid);
     if (decided instanceof StageFailure) return this.#deny(p, decided);
 
-    let result: JsonValue;
-    const started = performance.now();
-    try {
-      result = await s.execute.execute(effect, request, labels.output);
-      assertJson(result);
-    } catch (error) {
-      p.timings.execute = performance.now() - started;
-      const reason = error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : 'effect failed';
+    const result = await this.#stage(p, 'execute', this.#executeTimeout, () => s.execute.execute(effect, request, labels.output), isJson);
+    if (result instanceof StageFailure) {
       await this.#afterEffect(p, { status: 'failed', code: 'EXECUTION_FAILED' });
-      return { ok: false, actionId, actor: principal.agentId, stage: 'execute', code: 'EXECUTION_FAILED', reason, decision, executed: true };
+      return { ok: false, actionId, actor: principal.agentId, stage: 'execute', code: 'EXECUTION_FAILED', reason: result.reason, decision, executed: true };
     }
-    p.timings.execute = performance.now() - started;
     await this.#afterEffect(p, { status: 'executed', resultHash: hashJson(result) });
     return { ok: true, actionId, actor: principal.agentId, decision, result, label: labels.output };
   }

@@ -21,10 +21,11 @@ export async function runStage<T>(
   call: (signal: AbortSignal) => MaybePromise<unknown>,
   guard: (value: unknown) => value is T,
 ): Promise<T | StageFailure> {
-  const controller = new AbortController();
+  // Only stages that wait on people (approve) look at the signal; most never touch it.
+  const controller = call.length > 0 ? new AbortController() : undefined;
   let value: unknown;
   try {
-    const answer = call(controller.signal);
+    const answer = call(controller?.signal ?? NEVER_ABORTED);
     value = isPromiseLike(answer) ? await withTimeout(answer, timeoutMs, controller) : answer;
   } catch (error) {
     if (error === TIMED_OUT) return new StageFailure(stage, 'STAGE_TIMEOUT', `${stage} did not answer within ${timeoutMs} ms`);
@@ -36,15 +37,16 @@ export async function runStage<T>(
 }
 
 const TIMED_OUT = Symbol('timed out');
+const NEVER_ABORTED = new AbortController().signal;
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
-function withTimeout(promise: PromiseLike<unknown>, ms: number, controller: AbortController): Promise<unknown> {
+function withTimeout(promise: PromiseLike<unknown>, ms: number, controller: AbortController | undefined): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      controller.abort();
+      controller?.abort();
       reject(TIMED_OUT);
     }, ms);
     promise.then(

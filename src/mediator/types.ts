@@ -150,6 +150,6 @@ export type Verdict =
       readonly code: MassErrorCode;
       readonly reason: string;
       readonly decision?: Decision;
-      /** True only if the effect ran (and then failed). */
+      /** True once the effect was started: it may have had effects before it failed or timed out. */
       readonly executed: boolean;
     };

@@ -8,6 +8,7 @@ import { joinLabels, TRUSTED, type Label } from '../flow/label.js';
 import { signEnvelope } from '../identity/envelope.js';
 import type { SigningKey } from '../identity/keys.js';
 import { AgentRegistry } from '../identity/registry.js';
+import { DurableReplayGuard } from '../identity/replay.js';
 import { Mediator } from '../mediator/mediator.js';
 import type { Approver, Observer, Recorder, Stages } from '../mediator/stages.js';
 import { ConfigLabeler } from '../mediator/stages/label.js';
@@ -142,6 +143,7 @@ export class Mesh {
   readonly #clock: Clock;
   readonly #signed: boolean;
   readonly #ownsStore: boolean;
+  readonly #replay: DurableReplayGuard;
   readonly #keys = new Map<string, SigningKey>();
   readonly #handlers = new Map<string, MessageHandler>();
   readonly #tools = new Map<string, ToolHandler>();
@@ -157,7 +159,8 @@ export class Mesh {
     signed: boolean;
     stages: Stages;
     events: EventObserver;
-    mediatorTimeouts: { stageTimeoutMs: number; approvalTimeoutMs: number };
+    replay: DurableReplayGuard;
+    mediatorTimeouts: { stageTimeoutMs: number; approvalTimeoutMs: number; executeTimeoutMs: number };
   }) {
     this.config = parts.config;
     this.store = parts.store;
@@ -168,6 +171,7 @@ export class Mesh {
     this.#signed = parts.signed;
     this.recorder = parts.stages.record;
     this.events = parts.events;
+    this.#replay = parts.replay;
     this.mediator = new Mediator({ stages: parts.stages, clock: parts.clock, ...parts.mediatorTimeouts });
   }
 
@@ -226,7 +230,9 @@ export class Mesh {
     return signEnvelope(key, { iss: actor, aud: audienceOf(kind, target), act: kind, body, label }, this.#clock);
   }
 
+  /** Flushes replay state and closes the store if the mesh opened it. */
   async close(): Promise<void> {
+    await this.#replay.flush();
     if (this.#ownsStore) await this.store.close();
   }
 }
@@ -253,10 +259,11 @@ export async function createMesh(config: MassConfig | MassConfigInput, options: 
       }
     }
     const signed = (options.authentication ?? 'envelope') === 'envelope';
+    const replay = await DurableReplayGuard.open(store.replay, clock);
     const events = new EventObserver();
     const defaults: Stages = {
       authenticate: signed
-        ? new EnvelopeAuthenticator({ keys: registry, replay: store.replay, clock, ...loaded.data.envelopes })
+        ? new EnvelopeAuthenticator({ keys: registry, replay, clock, ...loaded.data.envelopes })
         : new HostAuthenticator(store.agents),
       provenance: new SenderProvenance(),
       label: new ConfigLabeler(loaded.data),
@@ -268,7 +275,7 @@ export async function createMesh(config: MassConfig | MassConfigInput, options: 
       observe: events as Observer,
     };
     const stages: Stages = { ...defaults, ...options.stages };
-    return new Mesh({ config: loaded, store, ownsStore: options.store === undefined, registry, policy, clock, signed, stages, events, mediatorTimeouts: loaded.data.mediator });
+    return new Mesh({ config: loaded, store, ownsStore: options.store === undefined, registry, policy, clock, signed, stages, events, replay, mediatorTimeouts: loaded.data.mediator });
   } catch (error) {
     if (options.store === undefined) await store.close();
     throw error;

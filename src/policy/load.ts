@@ -80,6 +80,13 @@ export function loadPolicySet(config: MassConfig, sources: readonly PolicySource
     for (const e of validation.validationErrors) {
       problems.push(`${byId.get(e.policyId)?.file ?? '?'}: policy "${e.policyId}": ${e.error.message}${e.error.help ? ` (${e.error.help})` : ''}`);
     }
+    // A policy that can never match is a typo, not a rule: `context.args has amout && …` types as
+    // false, so the validator only warns. On a forbid that would be a guardrail failing open.
+    for (const w of validation.validationWarnings) {
+      if (/policy is impossible/.test(w.error.message)) {
+        problems.push(`${byId.get(w.policyId)?.file ?? '?'}: policy "${w.policyId}": ${w.error.message} (a misspelt attribute after \`has\`?)`);
+      }
+    }
   }
   for (const policy of policies) {
     const json = cedar.policyToJson(policy.text);

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { JWK } from 'jose';
+import type { Ed25519PublicJwk } from '../identity/keys.js';
 import { MassError } from '../core/errors.js';
-import type { AgentRecord, AgentStatus, AgentTable, KeyTable, ReplayTable, Store, StoredKey } from './store.js';
+import type { AgentRecord, AgentStatus, AgentTable, KeyTable, ReplayEntry, ReplayTable, Store, StoredKey } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -97,7 +97,7 @@ function toAgent(row: AgentRow): AgentRecord {
     id: row.id,
     status: row.status,
     kid: row.kid,
-    publicJwk: JSON.parse(row.public_jwk) as JWK,
+    publicJwk: JSON.parse(row.public_jwk) as Ed25519PublicJwk,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     ...(row.status_reason === null ? {} : { statusReason: row.status_reason }),
@@ -170,7 +170,7 @@ class SqliteKeys implements KeyTable {
     return Promise.resolve({
       name: row.name,
       privatePkcs8: new Uint8Array(row.private_pkcs8),
-      publicJwk: JSON.parse(row.public_jwk) as JWK,
+      publicJwk: JSON.parse(row.public_jwk) as Ed25519PublicJwk,
       createdAt: row.created_at,
     });
   }
@@ -189,7 +189,10 @@ class SqliteKeys implements KeyTable {
 class SqliteReplay implements ReplayTable {
   readonly #insert: Database.Statement;
   readonly #purge: Database.Statement;
+  readonly #live: Database.Statement<[number], { jti: string; expires_at: number }>;
+  readonly #upsert: Database.Statement;
   readonly #remember: (jti: string, expiresAt: number, now: number) => boolean;
+  readonly #rememberAll: (entries: readonly ReplayEntry[], now: number) => void;
   #lastPurge = 0;
 
   constructor(db: Database.Database) {
@@ -198,6 +201,14 @@ class SqliteReplay implements ReplayTable {
       'INSERT INTO replay (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO UPDATE SET expires_at = excluded.expires_at WHERE replay.expires_at <= ?',
     );
     this.#purge = db.prepare('DELETE FROM replay WHERE expires_at <= ?');
+    this.#live = db.prepare('SELECT jti, expires_at FROM replay WHERE expires_at > ?');
+    this.#upsert = db.prepare(
+      'INSERT INTO replay (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO UPDATE SET expires_at = max(replay.expires_at, excluded.expires_at)',
+    );
+    this.#rememberAll = db.transaction((entries: readonly ReplayEntry[], now: number) => {
+      this.#purge.run(now);
+      for (const e of entries) this.#upsert.run(e.jti, e.expiresAt);
+    });
     this.#remember = db.transaction((jti: string, expiresAt: number, now: number) => {
       if (now - this.#lastPurge > 60_000) {
         this.#purge.run(now);
@@ -213,5 +224,18 @@ class SqliteReplay implements ReplayTable {
     } catch (error) {
       return Promise.reject(new MassError('STORE_FAILED', 'cannot record envelope id', { cause: error }));
     }
+  }
+
+  rememberAll(entries: readonly ReplayEntry[], now: number): Promise<void> {
+    try {
+      this.#rememberAll(entries, now);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(new MassError('STORE_FAILED', 'cannot record envelope ids', { cause: error }));
+    }
+  }
+
+  live(now: number): Promise<ReplayEntry[]> {
+    return Promise.resolve(this.#live.all(now).map((row) => ({ jti: row.jti, expiresAt: row.expires_at })));
   }
 }

@@ -1,4 +1,4 @@
-import type { JWK } from 'jose';
+import type { Ed25519PublicJwk } from '../identity/keys.js';
 
 /**
  * Persistent state of a MASS installation, behind one interface so that SQLite (the default) and
@@ -22,7 +22,7 @@ export interface AgentRecord {
   readonly status: AgentStatus;
   /** Key id used in envelope headers: `<agent id>#<RFC 7638 thumbprint>`. */
   readonly kid: string;
-  readonly publicJwk: JWK;
+  readonly publicJwk: Ed25519PublicJwk;
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly statusReason?: string;
@@ -43,7 +43,7 @@ export interface StoredKey {
   readonly name: string;
   /** PKCS#8 DER of the private key. Never logged, printed or put in an error. */
   readonly privatePkcs8: Uint8Array;
-  readonly publicJwk: JWK;
+  readonly publicJwk: Ed25519PublicJwk;
   readonly createdAt: number;
 }
 
@@ -53,10 +53,20 @@ export interface KeyTable {
   insert(key: StoredKey): Promise<void>;
 }
 
+export interface ReplayEntry {
+  readonly jti: string;
+  /** Milliseconds since the epoch after which the id may be forgotten. */
+  readonly expiresAt: number;
+}
+
 export interface ReplayTable {
   /**
    * Atomically records `jti` as seen until `expiresAt` (ms). Returns false if it was already seen
    * and has not expired: the caller must then refuse the envelope as a replay.
    */
   remember(jti: string, expiresAt: number, now: number): Promise<boolean>;
+  /** Stores many ids in one durable transaction (ids already present keep the later expiry). */
+  rememberAll(entries: readonly ReplayEntry[], now: number): Promise<void>;
+  /** Ids that have not expired at `now`. */
+  live(now: number): Promise<ReplayEntry[]>;
 }

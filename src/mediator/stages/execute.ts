@@ -5,6 +5,7 @@ import type { JsonValue } from '../../core/json.js';
 export class DirectExecutor implements Executor {
   async execute(effect: Effect): Promise<JsonValue> {
     const result = await effect.run();
+    // A handler that returns nothing answered `null`; anything else must be JSON (the mediator checks).
     return (result === undefined ? null : result) as JsonValue;
   }
 }

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PolicyEngine, type PolicyRequest } from '../../src/policy/engine.js';
+import { buildCedarSchema } from '../../src/policy/cedar-schema.js';
+import { exampleConfig, smallConfig } from '../support/fixtures.js';
+
+function request(overrides: Partial<PolicyRequest> = {}, args: PolicyRequest['context']['args'] = {}): PolicyRequest {
+  return {
+    principal: 'billing',
+    action: 'call',
+    resource: { type: 'Tool', id: 'refund' },
+    context: { integrity: 'trusted', sources: [], trust: 100, risk: 0, findings: [], chain: ['billing'], args },
+    ...overrides,
+  };
+}
+
+const amount = (value: number, integrity: 'trusted' | 'untrusted' = 'trusted') => ({ amount: { value, integrity }, customer_id: { value: 'C-1', integrity } });
+
+test('example policies: small refund allowed, large refund needs approval, untrusted refund forbidden', () => {
+  const { config, policies } = exampleConfig();
+  const engine = PolicyEngine.load(config, policies);
+  assert.deepEqual(engine.decide(request({}, amount(40))), { effect: 'allow', policyIds: ['small-refunds'], reason: 'permitted by small-refunds' });
+  const large = engine.decide(request({}, amount(500)));
+  assert.equal(large.effect, 'approval');
+  assert.deepEqual(large.policyIds, ['large-refunds']);
+  const tainted = engine.decide(request({ context: { ...request().context, integrity: 'untrusted', args: amount(40, 'untrusted') } }));
+  assert.equal(tainted.effect, 'deny');
+  assert.deepEqual(tainted.policyIds, ['no-money-on-untrusted-context']);
+});
+
+test('deny by default: nothing permits support to refund', () => {
+  const { config, policies } = exampleConfig();
+  const engine = PolicyEngine.load(config, policies);
+  const d = engine.decide(request({ principal: 'support', context: { ...request().context, chain: ['support'] } }, amount(1)));
+  assert.equal(d.effect, 'deny');
+  assert.deepEqual(d.policyIds, []);
+  assert.equal(d.reason, 'no policy permits this action');
+});
+
+test('roles: principal in Role works through the Agent entity parents', () => {
+  const { config, policies } = exampleConfig();
+  const engine = PolicyEngine.load(config, policies);
+  const d = engine.decide(request({ principal: 'router', action: 'send', resource: { type: 'Agent', id: 'billing' } }));
+  assert.equal(d.effect, 'allow');
+  assert.deepEqual(d.policyIds, ['router-routes']);
+});
+
+test('one @approval permit among the determining permits makes the decision approval', () => {
+  const config = smallConfig();
+  const engine = PolicyEngine.load(config, [
+    {
+      name: 't.cedar',
+      text: `@id("plain") permit (principal == Agent::"bob", action == Action::"call", resource == Tool::"pay");
+             @id("careful") @approval permit (principal, action == Action::"call", resource == Tool::"pay") when { context.args has amount && context.args.amount.value > 100 };`,
+    },
+  ]);
+  const r = (value: number): PolicyRequest => ({
+    principal: 'bob',
+    action: 'call',
+    resource: { type: 'Tool', id: 'pay' },
+    context: { integrity: 'trusted', sources: [], trust: 100, risk: 0, findings: [], chain: ['bob'], args: { amount: { value, integrity: 'trusted' } } },
+  });
+  assert.equal(engine.decide(r(50)).effect, 'allow');
+  const big = engine.decide(r(500));
+  assert.equal(big.effect, 'approval');
+  assert.deepEqual(big.policyIds, ['careful', 'plain']);
+});
+
+test('a forbid that errors at evaluation makes the decision deny (Cedar alone would skip it)', () => {
+  const config = smallConfig();
+  const engine = PolicyEngine.load(config, [
+    {
+      name: 't.cedar',
+      text: `@id("allow-all-pay") permit (principal, action == Action::"call", resource == Tool::"pay");
+             @id("overflowing-forbid") forbid (principal, action, resource) when { context.args has amount && context.args.amount.value + 9223372036854775807 > 0 };`,
+    },
+  ]);
+  const d = engine.decide({
+    principal: 'bob',
+    action: 'call',
+    resource: { type: 'Tool', id: 'pay' },
+    context: { integrity: 'trusted', sources: [], trust: 100, risk: 0, findings: [], chain: ['bob'], args: { amount: { value: 10, integrity: 'trusted' } } },
+  });
+  assert.equal(d.effect, 'deny');
+  assert.deepEqual(d.policyIds, ['overflowing-forbid']);
+  assert.match(d.reason, /policy evaluation failed/);
+});
+
+test('a request whose context does not match the schema is denied, not evaluated', () => {
+  const config = smallConfig();
+  const engine = PolicyEngine.load(config, [{ name: 't.cedar', text: 'permit (principal, action, resource);' }]);
+  const d = engine.decide({
+    principal: 'bob',
+    action: 'call',
+    resource: { type: 'Tool', id: 'pay' },
+    context: { integrity: 'trusted', sources: [], trust: 100, risk: 0, findings: [], chain: [], args: { amount: { value: 'ten' as unknown as number, integrity: 'trusted' } } },
+  });
+  assert.equal(d.effect, 'deny');
+  assert.match(d.reason, /request rejected by Cedar/);
+});
+
+test('generated schema: declared arguments are optional records of value and integrity', () => {
+  const schema = buildCedarSchema(smallConfig().data);
+  const ns = schema[''];
+  assert.ok(ns);
+  const args = ns.commonTypes?.Args as unknown as { attributes: Record<string, { required: boolean; attributes: { value: { type: string } } }> };
+  assert.deepEqual(Object.keys(args.attributes), ['amount', 'to']);
+  assert.equal(args.attributes.amount?.required, false);
+  assert.equal(args.attributes.amount?.attributes.value.type, 'Long');
+  assert.deepEqual(Object.keys(ns.actions).sort(), ['call', 'delegate', 'read', 'send', 'write']);
+});

@@ -1,0 +1,36 @@
+import { validateConfig, type MassConfig } from '../../src/config/load.js';
+import type { MassConfigInput } from '../../src/config/schema.js';
+import { EXAMPLE_CONFIG, EXAMPLE_GUARDRAILS_POLICY, EXAMPLE_ROLES_POLICY } from '../../src/config/example.js';
+import { parseConfigText } from '../../src/config/load.js';
+import type { PolicySource } from '../../src/policy/load.js';
+
+/** The `mass init` example as a loaded config with its policies as sources (no files needed). */
+export function exampleConfig(): { config: MassConfig; policies: PolicySource[] } {
+  return {
+    config: parseConfigText(EXAMPLE_CONFIG.replace('sqlite:./.mass/mass.db', '"sqlite::memory:"'), 'mass.yaml', process.cwd()),
+    policies: [
+      { name: 'policies/roles.cedar', text: EXAMPLE_ROLES_POLICY },
+      { name: 'policies/guardrails.cedar', text: EXAMPLE_GUARDRAILS_POLICY },
+    ],
+  };
+}
+
+/** A small config written in code, on an in-memory store. */
+export function smallConfig(overrides: Partial<MassConfigInput> = {}): MassConfig {
+  return validateConfig(
+    {
+      version: 1,
+      trustDomain: 'example.org',
+      store: 'sqlite::memory:',
+      agents: { alice: { roles: ['ops'] }, bob: { roles: ['finance'] } },
+      tools: {
+        echo: { effect: 'read', output: 'trusted' },
+        pay: { effect: 'financial', output: 'trusted', args: { amount: 'number', to: 'string' } },
+      },
+      channels: [{ from: 'alice', to: 'bob' }],
+      ...overrides,
+    },
+    '(test)',
+    process.cwd(),
+  );
+}
