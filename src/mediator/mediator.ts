@@ -185,14 +185,15 @@ export class Mediator {
     await runStage('observe', this.#timeout, () => s.observe.observe(this.#event(p, 'completed', failure)), isVoid);
   }
 
+  /** What every record entry and event says about the action: which, when, who, on what. */
+  #subject(p: Progress) {
+    return { actionId: p.actionId, time: this.#clock.now(), kind: p.request.kind, actor: p.principal?.agentId ?? null, target: p.request.target };
+  }
+
   #entry(p: Progress, type: RecordEntry['type'], outcome: RecordEntry['outcome']): RecordEntry {
     return {
       type,
-      actionId: p.actionId,
-      time: this.#clock.now(),
-      kind: p.request.kind,
-      actor: p.principal?.agentId ?? null,
-      target: p.request.target,
+      ...this.#subject(p),
       bodyHash: p.bodyHash,
       envelopeHash: p.principal?.envelopeHash ?? null,
       chain: p.provenance?.chain ?? [],
@@ -207,11 +208,7 @@ export class Mediator {
   #event(p: Progress, type: MediationEvent['type'], failure?: StageFailure): MediationEvent {
     return {
       type,
-      actionId: p.actionId,
-      time: this.#clock.now(),
-      kind: p.request.kind,
-      actor: p.principal?.agentId ?? null,
-      target: p.request.target,
+      ...this.#subject(p),
       effect: type === 'denied' ? 'deny' : (p.decision?.effect ?? null),
       ...(p.decision === undefined ? {} : { policyIds: p.decision.policyIds }),
       ...(failure === undefined ? {} : { code: failure.code, stage: failure.stage }),

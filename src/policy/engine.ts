@@ -51,7 +51,7 @@ export class PolicyEngine {
   readonly #byId: ReadonlyMap<string, LoadedPolicy>;
   readonly #policySetId: string;
   readonly #schemaId: string;
-  readonly #agentRoles: ReadonlyMap<string, readonly string[]>;
+  readonly #agentEntities: ReadonlyMap<string, EntityJson>;
   readonly #tools: MassConfig['data']['tools'];
   readonly #roleEntities: readonly EntityJson[];
 
@@ -64,7 +64,9 @@ export class PolicyEngine {
     if (set.type === 'failure') throw new MassError('POLICY_INVALID', `cannot preparse policies: ${set.errors.map((e) => e.message).join('; ')}`);
     const schema = cedar.preparseSchema(this.#schemaId, loaded.schema);
     if (schema.type === 'failure') throw new MassError('POLICY_INVALID', `cannot preparse schema: ${schema.errors.map((e) => e.message).join('; ')}`);
-    this.#agentRoles = new Map(Object.entries(config.data.agents).map(([id, a]) => [id, a.roles]));
+    this.#agentEntities = new Map(
+      Object.entries(config.data.agents).map(([id, a]) => [id, { uid: { type: 'Agent', id }, attrs: {}, parents: a.roles.map((role) => ({ type: 'Role', id: role })) }]),
+    );
     this.#tools = config.data.tools;
     const roles = new Set(Object.values(config.data.agents).flatMap((a) => a.roles));
     this.#roleEntities = [...roles].map((id) => ({ uid: { type: 'Role', id }, attrs: {}, parents: [] }));
@@ -79,6 +81,9 @@ export class PolicyEngine {
     return this.#byId.get(id);
   }
 
+  // The per-decision code below uses plain loops, not Array callbacks (map/filter): on Node 20 a
+  // lazy deoptimization inside an inlined Array builtin around the Cedar call was seen to abort the
+  // process ("unreachable code" in Deoptimizer::DoComputeBuiltinContinuation).
   decide(request: PolicyRequest): PolicyDecision {
     const answer = cedar.statefulIsAuthorized({
       principal: { type: 'Agent', id: request.principal },
@@ -91,19 +96,25 @@ export class PolicyEngine {
       entities: this.#entities(request),
     });
     if (answer.type === 'failure') {
-      return { effect: 'deny', policyIds: [], reason: `request rejected by Cedar: ${answer.errors.map((e) => e.message).join('; ')}` };
+      return { effect: 'deny', policyIds: [], reason: `request rejected by Cedar: ${joinMessages(answer.errors)}` };
     }
     const { decision, diagnostics } = answer.response;
     if (diagnostics.errors.length > 0) {
       // A policy that errors is skipped by Cedar: a skipped forbid would let the request through.
-      const ids = diagnostics.errors.map((e) => e.policyId);
-      return { effect: 'deny', policyIds: ids, reason: `policy evaluation failed: ${diagnostics.errors.map((e) => `${e.policyId}: ${e.error.message}`).join('; ')}` };
+      const ids: string[] = [];
+      const details: string[] = [];
+      for (const e of diagnostics.errors) {
+        ids.push(e.policyId);
+        details.push(`${e.policyId}: ${e.error.message}`);
+      }
+      return { effect: 'deny', policyIds: ids, reason: `policy evaluation failed: ${details.join('; ')}` };
     }
     const ids = [...diagnostics.reason].sort();
     if (decision === 'deny') {
       return { effect: 'deny', policyIds: ids, reason: ids.length === 0 ? 'no policy permits this action' : `forbidden by ${ids.join(', ')}` };
     }
-    const needsApproval = ids.filter((id) => this.#byId.get(id)?.requiresApproval === true);
+    const needsApproval: string[] = [];
+    for (const id of ids) if (this.#byId.get(id)?.requiresApproval === true) needsApproval.push(id);
     if (needsApproval.length > 0) return { effect: 'approval', policyIds: ids, reason: `approval required by ${needsApproval.join(', ')}` };
     return { effect: 'allow', policyIds: ids, reason: `permitted by ${ids.join(', ')}` };
   }
@@ -123,26 +134,36 @@ export class PolicyEngine {
     } else {
       entities.push({ uid: { type: 'Memory', id }, attrs: {}, parents: [] });
     }
-    return entities.concat(this.#roleEntities);
+    for (const role of this.#roleEntities) entities.push(role);
+    return entities;
   }
 
   #agentEntity(id: string): EntityJson {
-    const roles = this.#agentRoles.get(id) ?? [];
-    return { uid: { type: 'Agent', id }, attrs: {}, parents: roles.map((role) => ({ type: 'Role', id: role })) };
+    return this.#agentEntities.get(id) ?? { uid: { type: 'Agent', id }, attrs: {}, parents: [] };
   }
+}
+
+function joinMessages(errors: readonly { message: string }[]): string {
+  const messages: string[] = [];
+  for (const e of errors) messages.push(e.message);
+  return messages.join('; ');
 }
 
 function toCedarContext(context: PolicyContext): cedar.Context {
   const args: Record<string, cedar.CedarValueJson> = {};
-  for (const [name, arg] of Object.entries(context.args)) {
+  for (const name of Object.keys(context.args)) {
+    const arg = context.args[name];
+    if (arg === undefined) continue;
     args[name] = { value: Array.isArray(arg.value) ? [...(arg.value as string[])] : (arg.value as string | number | boolean), integrity: arg.integrity };
   }
+  const findings: cedar.CedarValueJson[] = [];
+  for (const f of context.findings) findings.push({ detector: f.detector, category: f.category, score: f.score });
   return {
     integrity: context.integrity,
     sources: [...context.sources],
     trust: context.trust,
     risk: context.risk,
-    findings: context.findings.map((f) => ({ detector: f.detector, category: f.category, score: f.score })),
+    findings,
     chain: [...context.chain],
     args,
   };

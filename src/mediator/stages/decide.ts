@@ -40,7 +40,14 @@ export class CedarDecider implements Decider {
         args[name] = { value: value as ArgumentValue, integrity: labels.args[name]?.integrity ?? 'untrusted' };
       }
     }
-    const risk = findings.reduce((max, f) => Math.max(max, Math.round(f.score * 100)), 0);
+    // Plain loops on the per-decision path (see the note in policy/engine.ts).
+    let risk = 0;
+    const scored: { detector: string; category: string; score: number }[] = [];
+    for (const f of findings) {
+      const score = Math.round(f.score * 100);
+      if (score > risk) risk = score;
+      scored.push({ detector: f.detector, category: f.category, score });
+    }
     return this.#engine.decide({
       principal: actor,
       action: CEDAR_ACTION[request.kind] as CedarActionName,
@@ -50,7 +57,7 @@ export class CedarDecider implements Decider {
         sources: labels.action.sources,
         trust: provenance.trust,
         risk,
-        findings: findings.map((f) => ({ detector: f.detector, category: f.category, score: Math.round(f.score * 100) })),
+        findings: scored,
         chain: provenance.chain,
         args,
       },
