@@ -9,7 +9,7 @@ export interface Measurement {
 
 export async function measure(name: string, iterations: number, fn: () => unknown): Promise<Measurement> {
   if (process.env.BENCH_TRACE) process.stderr.write(`bench: ${name}\n`);
-  const warmup = Math.min(200, Math.ceil(iterations / 5));
+  const warmup = Math.min(1000, Math.ceil(iterations / 5));
   for (let i = 0; i < warmup; i++) await fn();
   const samples = new Float64Array(iterations);
   for (let i = 0; i < iterations; i++) {

@@ -71,7 +71,7 @@ export async function runMediationBench(options: MediationBenchOptions): Promise
     const key = await mesh.registry.signingKey('worker');
     const request = { iss: 'worker', aud: 'tool:lookup', act: 'tool' as const, body: args, label: TRUSTED };
     results.push(await measure('envelope sign alone', options.iterations, () => signEnvelope(key, request, systemClock)));
-    const envelopes = await Promise.all(Array.from({ length: options.iterations + 200 }, () => signEnvelope(key, request, systemClock)));
+    const envelopes = await Promise.all(Array.from({ length: options.iterations + 1000 }, () => signEnvelope(key, request, systemClock)));
     let next = 0;
     const guard = new MemoryReplayGuard();
     results.push(

@@ -82,6 +82,7 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
       io.err(`mass: ${error.message}\n`);
       return 1;
     }
-    throw error;
+    io.err(`mass: internal error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
+    return 1;
   }
 }

@@ -1,3 +1,4 @@
+import './v8-workaround.js';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { MassError } from '../core/errors.js';
 import { randomId } from '../core/ids.js';
@@ -81,9 +82,7 @@ export class PolicyEngine {
     return this.#byId.get(id);
   }
 
-  // The per-decision code below uses plain loops, not Array callbacks (map/filter): on Node 20 a
-  // lazy deoptimization inside an inlined Array builtin around the Cedar call was seen to abort the
-  // process ("unreachable code" in Deoptimizer::DoComputeBuiltinContinuation).
+  // Runs on every action: plain loops, and entities prepared once per agent.
   decide(request: PolicyRequest): PolicyDecision {
     const answer = cedar.statefulIsAuthorized({
       principal: { type: 'Agent', id: request.principal },

@@ -1,3 +1,4 @@
+import './v8-workaround.js';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';

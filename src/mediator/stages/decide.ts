@@ -40,7 +40,6 @@ export class CedarDecider implements Decider {
         args[name] = { value: value as ArgumentValue, integrity: labels.args[name]?.integrity ?? 'untrusted' };
       }
     }
-    // Plain loops on the per-decision path (see the note in policy/engine.ts).
     let risk = 0;
     const scored: { detector: string; category: string; score: number }[] = [];
     for (const f of findings) {
