@@ -1,48 +1,76 @@
-// `npm run bench`: measures the mediation costs and records them in BENCHMARKS.md.
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+// `npm run bench [-- --quick] [-- --only <section>]`: measures and records the results in BENCHMARKS.md.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { runAuditLogBench } from './audit-log.js';
 import { formatTable, type Measurement } from './measure.js';
 import { runMediationBench } from './mediation.js';
 
 const quick = process.argv.includes('--quick');
-const results = await runMediationBench(quick ? { iterations: 300, cedarIterations: 200 } : { iterations: 5000, cedarIterations: 2000 });
-
-const byName = (prefix: string): Measurement => {
-  const found = results.find((r) => r.name.startsWith(prefix));
-  if (found === undefined) throw new Error(`no measurement ${prefix}`);
-  return found;
-};
-const ratio = (a: Measurement, b: Measurement) => `${(a.medianUs / b.medianUs).toFixed(2)}× (median), ${(a.p99Us / b.p99Us).toFixed(2)}× (p99)`;
-const direct = byName('direct tool call');
-const host = byName('mediated, no signature');
-const signed = byName('mediated, signed envelope');
-const ed = byName('Ed25519 verify alone');
-
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : undefined;
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const date = new Date().toISOString().slice(0, 10);
-const section = [
-  `### Mediation (${date})`,
-  '',
-  `Machine: ${machine}. Command: \`npm run bench\`${quick ? ' --quick' : ''}.`,
-  '',
-  formatTable(results),
-  '',
-  `- mediated (no signature) vs direct: +${(host.medianUs - direct.medianUs).toFixed(1)} µs median, +${(host.p99Us - direct.p99Us).toFixed(1)} µs p99`,
-  `- signed vs unsigned mediation: ${ratio(signed, host)}`,
-  `- signed mediation vs one Ed25519 verification: ${ratio(signed, ed)} (goal for later issues: ≤ 1.25×)`,
-].join('\n');
+const header = (title: string) => [`### ${title} (${date})`, '', `Machine: ${machine}. Command: \`npm run bench\`${quick ? ' -- --quick' : ''}.`, ''];
 
-process.stdout.write(`${section}\n`);
+const sections: Record<string, () => Promise<string>> = {
+  mediation: async () => {
+    const results = await runMediationBench(quick ? { iterations: 300, cedarIterations: 200 } : { iterations: 5000, cedarIterations: 2000 });
+    const byName = (prefix: string): Measurement => {
+      const found = results.find((r) => r.name.startsWith(prefix));
+      if (found === undefined) throw new Error(`no measurement ${prefix}`);
+      return found;
+    };
+    const ratio = (a: Measurement, b: Measurement) => `${(a.medianUs / b.medianUs).toFixed(2)}× (median), ${(a.p99Us / b.p99Us).toFixed(2)}× (p99)`;
+    const direct = byName('direct tool call');
+    const host = byName('mediated, no signature');
+    const signed = byName('mediated, signed envelope');
+    const ed = byName('Ed25519 verify alone');
+    return [
+      ...header('Mediation'),
+      formatTable(results),
+      '',
+      `- mediated (no signature) vs direct: +${(host.medianUs - direct.medianUs).toFixed(1)} µs median, +${(host.p99Us - direct.p99Us).toFixed(1)} µs p99`,
+      `- signed vs unsigned mediation: ${ratio(signed, host)}`,
+      `- signed mediation vs one Ed25519 verification: ${ratio(signed, ed)} (goal for later issues: ≤ 1.25×)`,
+    ].join('\n');
+  },
+  'audit-log': async () => {
+    const entries = quick ? 20_000 : 1_000_000;
+    const r = await runAuditLogBench({ entries, inFlight: 1000, proofIterations: quick ? 300 : 5000 });
+    return [
+      ...header('Audit log'),
+      `Durable appends (SQLite file, WAL, synchronous=FULL, group commit) with 1,000 appends in flight, ${entries.toLocaleString('en')} entries:`,
+      '',
+      '| measure | value | goal |',
+      '|---|---:|---:|',
+      `| appends per second | ${Math.round(r.appendsPerSecond).toLocaleString('en')} | ≥ 50,000 |`,
+      `| acknowledgement latency, median | ${r.ackMedianMs.toFixed(1)} ms | |`,
+      `| acknowledgement latency, p99 | ${r.ackP99Ms.toFixed(1)} ms | |`,
+      `| \`mass log verify\` (re-hash every entry, rebuild, check checkpoints) | ${r.verifySeconds.toFixed(2)} s | ≤ 3 s at 1M |`,
+      '',
+      formatTable(r.rows),
+      '',
+      'Goal for proofs on a 1M-entry log: ≤ 50 µs median each.',
+    ].join('\n');
+  },
+};
 
-if (!quick) {
+for (const [name, run] of Object.entries(sections)) {
+  if (only !== undefined && only !== name) continue;
+  const section = await run();
+  process.stdout.write(`${section}\n\n`);
+  if (!quick) writeSection(name, section);
+}
+
+function writeSection(name: string, section: string): void {
   const file = 'BENCHMARKS.md';
-  const begin = '<!-- bench:mediation -->';
-  const end = '<!-- /bench:mediation -->';
+  const begin = `<!-- bench:${name} -->`;
+  const end = `<!-- /bench:${name} -->`;
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
   const block = `${begin}\n${section}\n${end}`;
   const start = current.indexOf(begin);
   const stop = current.indexOf(end);
   const next = start >= 0 && stop > start ? current.slice(0, start) + block + current.slice(stop + end.length) : `${current.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, next);
-  process.stdout.write(`\nwrote ${file}\n`);
+  process.stdout.write(`wrote ${file} (${name})\n`);
 }

@@ -1,6 +1,10 @@
+import type { Readable } from 'node:stream';
+
 /** Where a command writes and where it runs; injected so that tests can run commands in-process. */
 export interface Io {
   readonly cwd: string;
+  /** Standard input (default: the process's). */
+  readonly stdin?: Readable;
   out(text: string): void;
   err(text: string): void;
 }

@@ -1,9 +1,19 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isMassError } from '../core/errors.js';
 import { agentAddCommand, agentListCommand, agentRevokeCommand, agentShowCommand } from './commands/agent.js';
 import { checkConfigCommand } from './commands/check-config.js';
 import { demoCommand } from './commands/demo.js';
 import { initCommand } from './commands/init.js';
+import {
+  logAppendCommand,
+  logCheckpointCommand,
+  logConsistencyCommand,
+  logKeyCommand,
+  logProofCommand,
+  logShowCommand,
+  logTailCommand,
+  logVerifyCommand,
+} from './commands/log.js';
 import { ExitStatus, processIo, type Io } from './io.js';
 
 export const VERSION = '0.1.0';
@@ -55,12 +65,64 @@ function buildProgram(io: Io): Command {
     .option('--reason <text>', 'why, kept with the record')
     .action((id: string, opts: { reason?: string }, cmd: Command) => agentRevokeCommand(io, globals(cmd).config, id, opts.reason));
 
+  const log = program.command('log').description('inspect and prove the audit log');
+  log
+    .command('append')
+    .description('append each JSON object read from stdin (one per line) as an external entry')
+    .action((_opts: unknown, cmd: Command) => logAppendCommand(io, globals(cmd).config, io.stdin ?? process.stdin));
+  log
+    .command('checkpoint')
+    .description('print the latest signed checkpoint (signing a new one if the log grew)')
+    .action((_opts: unknown, cmd: Command) => logCheckpointCommand(io, globals(cmd).config));
+  log
+    .command('key')
+    .description("print the verifier key of the log's checkpoints")
+    .action((_opts: unknown, cmd: Command) => logKeyCommand(io, globals(cmd).config));
+  log
+    .command('proof')
+    .description('print an inclusion proof for an entry')
+    .requiredOption('--index <n>', 'entry index', integer)
+    .option('--size <n>', 'tree size (default: the latest checkpoint)', integer)
+    .action((opts: { index: number; size?: number }, cmd: Command) => logProofCommand(io, globals(cmd).config, opts.index, opts.size));
+  log
+    .command('consistency')
+    .description('print a consistency proof between two tree sizes')
+    .requiredOption('--from <n>', 'older tree size', integer)
+    .option('--to <n>', 'newer tree size (default: the latest checkpoint)', integer)
+    .action((opts: { from: number; to?: number }, cmd: Command) => logConsistencyCommand(io, globals(cmd).config, opts.from, opts.to));
+  log
+    .command('verify')
+    .description('re-hash every entry, rebuild the tree and check it against every signed checkpoint')
+    .action((_opts: unknown, cmd: Command) => logVerifyCommand(io, globals(cmd).config));
+  log
+    .command('show')
+    .description('print log entries')
+    .option('--agent <id>', 'only entries by this agent')
+    .option('--decision <effect>', 'only decisions with this effect (allow, deny, approval)')
+    .option('--since <time>', 'only entries from this time on (ISO date or epoch milliseconds)')
+    .option('--json', 'print JSON lines')
+    .action((opts: { agent?: string; decision?: string; since?: string; json?: boolean }, cmd: Command) => logShowCommand(io, globals(cmd).config, opts));
+  log
+    .command('tail')
+    .description('print the last entries, and with -f new ones as they come')
+    .option('-n, --lines <n>', 'how many', integer, 10)
+    .option('-f, --follow', 'keep printing new entries')
+    .option('--json', 'print JSON lines')
+    .action((opts: { lines: number; follow?: boolean; json?: boolean }, cmd: Command) =>
+      logTailCommand(io, globals(cmd).config, { lines: opts.lines, follow: opts.follow === true, json: opts.json === true }),
+    );
+
   program
     .command('demo')
     .description('run the example system end to end and print what the mediator decided (npm start)')
     .action(() => demoCommand(io));
 
   return program;
+}
+
+function integer(value: string): number {
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError('expected a non-negative integer');
+  return Number(value);
 }
 
 /** Runs the command line; returns the exit status instead of exiting (0 ok, 1 failure, 2 usage). */

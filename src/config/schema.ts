@@ -31,6 +31,8 @@ const toolSchema = z.strictObject({
   output: integritySchema.default('untrusted'),
   description: z.string().optional(),
   args: argumentsSchema.optional(),
+  /** Keep this tool's arguments in the audit log (default: only their hashes). Never for secrets. */
+  recordArgs: z.boolean().default(false),
 });
 
 const mcpServerSchema = z

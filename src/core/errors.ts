@@ -12,6 +12,7 @@ export type VerificationErrorCode =
   | 'ALG_NOT_ALLOWED'
   | 'KEY_UNKNOWN'
   | 'SIGNATURE_INVALID'
+  | 'PROOF_INVALID'
   | 'CLAIM_INVALID'
   | 'AUDIENCE_MISMATCH'
   | 'ENVELOPE_EXPIRED'
@@ -19,7 +20,8 @@ export type VerificationErrorCode =
   | 'ENVELOPE_REPLAYED'
   | 'BODY_HASH_MISMATCH'
   | 'AGENT_REVOKED'
-  | 'AGENT_QUARANTINED';
+  | 'AGENT_QUARANTINED'
+  | 'CHECKPOINT_INVALID';
 
 /** The request was authentic but is not allowed. */
 export type DenialErrorCode =
@@ -43,6 +45,8 @@ export type OperationErrorCode =
   | 'STORE_UNSUPPORTED'
   | 'STORE_FAILED'
   | 'AGENT_EXISTS'
+  | 'LOG_CONFLICT'
+  | 'LOG_INVALID'
   | 'EXECUTION_FAILED';
 
 export type MassErrorCode = VerificationErrorCode | DenialErrorCode | StageErrorCode | OperationErrorCode;
@@ -53,6 +57,7 @@ const VERIFICATION_CODES: ReadonlySet<string> = new Set<VerificationErrorCode>([
   'ALG_NOT_ALLOWED',
   'KEY_UNKNOWN',
   'SIGNATURE_INVALID',
+  'PROOF_INVALID',
   'CLAIM_INVALID',
   'AUDIENCE_MISMATCH',
   'ENVELOPE_EXPIRED',
@@ -61,6 +66,7 @@ const VERIFICATION_CODES: ReadonlySet<string> = new Set<VerificationErrorCode>([
   'BODY_HASH_MISMATCH',
   'AGENT_REVOKED',
   'AGENT_QUARANTINED',
+  'CHECKPOINT_INVALID',
 ]);
 
 export class MassError extends Error {

@@ -12,8 +12,8 @@ export function hashJson(value: unknown): string {
 
 /** Constant-time equality of two strings or byte arrays (length is not secret). */
 export function constantTimeEqual(a: Uint8Array | string, b: Uint8Array | string): boolean {
-  const x = typeof a === 'string' ? Buffer.from(a, 'utf8') : Buffer.from(a);
-  const y = typeof b === 'string' ? Buffer.from(b, 'utf8') : Buffer.from(b);
+  const x = typeof a === 'string' ? Buffer.from(a, 'utf8') : a;
+  const y = typeof b === 'string' ? Buffer.from(b, 'utf8') : b;
   if (x.length !== y.length) return false;
   return timingSafeEqual(x, y);
 }

@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { MassErrorCode } from '../core/errors.js';
 import { hashJson, sha256 } from '../core/hash.js';
 import { isName, randomId } from '../core/ids.js';
-import { canonicalJson } from '../core/json.js';
+import { canonicalJson, type JsonValue } from '../core/json.js';
 import { isApprovalResult, isDecision, isFindings, isJson, isLabels, isPrincipal, isProvenance, isReceipt, isVoid } from './guards.js';
 import { runStage, StageFailure } from './run-stage.js';
 import type { Effect, Stages } from './stages.js';
@@ -32,6 +32,8 @@ export interface MediatorOptions {
   readonly executeTimeoutMs?: number;
   /** Largest body accepted, as canonical JSON (default 1 MiB). */
   readonly maxBodyBytes?: number;
+  /** Whether the record keeps an action's arguments themselves (default: only their hashes). */
+  readonly keepArguments?: (request: ActionRequest) => boolean;
 }
 
 /** What the mediator knows about an action so far; stages fill it in, in order. */
@@ -39,6 +41,7 @@ interface Progress {
   readonly actionId: string;
   readonly request: ActionRequest;
   readonly bodyHash: string | null;
+  readonly argHashes: Readonly<Record<string, string>> | null;
   readonly timings: Partial<Record<StageName, number>>;
   principal?: Principal;
   provenance?: Provenance;
@@ -64,6 +67,7 @@ export class Mediator {
   readonly #approvalTimeout: number;
   readonly #executeTimeout: number;
   readonly #maxBody: number;
+  readonly #keepArguments: (request: ActionRequest) => boolean;
 
   constructor(options: MediatorOptions) {
     this.#stages = options.stages;
@@ -72,12 +76,13 @@ export class Mediator {
     this.#approvalTimeout = options.approvalTimeoutMs ?? 300_000;
     this.#executeTimeout = options.executeTimeoutMs ?? 60_000;
     this.#maxBody = options.maxBodyBytes ?? 1024 * 1024;
+    this.#keepArguments = options.keepArguments ?? (() => false);
   }
 
   async mediate(request: ActionRequest, effect: Effect): Promise<Verdict> {
     const actionId = randomId();
     const checked = this.#checkRequest(request);
-    const p: Progress = { actionId, request, bodyHash: checked.ok ? checked.bodyHash : null, timings: {} };
+    const p: Progress = { actionId, request, bodyHash: checked.ok ? checked.bodyHash : null, argHashes: checked.ok ? argumentHashes(request.body) : null, timings: {} };
     if (!checked.ok) return this.#deny(p, new StageFailure('authenticate', 'REQUEST_MALFORMED', checked.reason));
     const s = this.#stages;
     const t = this.#timeout;
@@ -195,6 +200,8 @@ export class Mediator {
       type,
       ...this.#subject(p),
       bodyHash: p.bodyHash,
+      argHashes: p.argHashes,
+      ...(p.bodyHash !== null && this.#keepArguments(p.request) ? { args: p.request.body } : {}),
       envelopeHash: p.principal?.envelopeHash ?? null,
       chain: p.provenance?.chain ?? [],
       labels: p.labels ?? null,
@@ -215,4 +222,12 @@ export class Mediator {
       timings: { ...p.timings },
     };
   }
+}
+
+/** Hash of each top-level argument of an object body; null for other bodies. */
+function argumentHashes(body: JsonValue): Record<string, string> | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
+  const hashes: Record<string, string> = {};
+  for (const key of Object.keys(body)) hashes[key] = hashJson(body[key] ?? null);
+  return hashes;
 }

@@ -101,6 +101,10 @@ export interface RecordEntry {
   readonly actor: string | null;
   readonly target: string;
   readonly bodyHash: string | null;
+  /** Hash of each top-level argument (object bodies), so one argument can be proven without the rest. */
+  readonly argHashes: Readonly<Record<string, string>> | null;
+  /** The arguments themselves, only where the configuration asks to keep them. */
+  readonly args?: JsonValue;
   readonly envelopeHash: string | null;
   readonly chain: readonly string[];
   readonly labels: Labels | null;

@@ -18,9 +18,11 @@ import { DetectorInspector } from '../mediator/stages/inspect.js';
 import { CedarDecider } from '../mediator/stages/decide.js';
 import { NoApprovalChannel } from '../mediator/stages/approve.js';
 import { DirectExecutor } from '../mediator/stages/execute.js';
-import { MemoryRecorder } from '../mediator/stages/record.js';
 import { EventObserver } from '../mediator/stages/observe.js';
 import type { ActionRequest, Verdict } from '../mediator/types.js';
+import { adminEntry } from '../audit/entry.js';
+import { AuditLog, logOrigin } from '../audit/log.js';
+import { AuditRecorder } from '../audit/recorder.js';
 import { PolicyEngine } from '../policy/engine.js';
 import type { PolicySource } from '../policy/load.js';
 import { openStore } from '../store/open.js';
@@ -36,7 +38,7 @@ export interface MeshOptions {
   readonly authentication?: 'envelope' | 'host';
   /** Where approval-required actions go; default: none, so they are denied. */
   readonly approval?: Approver;
-  /** Where decisions are recorded; default: in memory. */
+  /** Where decisions are recorded; default: the audit log of the store. */
   readonly recorder?: Recorder;
   /** Replace individual stages (later capabilities plug in here). */
   readonly stages?: Partial<Stages>;
@@ -139,6 +141,8 @@ export class Mesh {
   readonly mediator: Mediator;
   readonly policy: PolicyEngine;
   readonly recorder: Recorder;
+  /** The audit log of the store (the default recorder). */
+  readonly log: AuditLog;
   readonly events: EventObserver;
   readonly #clock: Clock;
   readonly #signed: boolean;
@@ -160,7 +164,9 @@ export class Mesh {
     stages: Stages;
     events: EventObserver;
     replay: DurableReplayGuard;
+    log: AuditLog;
     mediatorTimeouts: { stageTimeoutMs: number; approvalTimeoutMs: number; executeTimeoutMs: number };
+    keepArguments: (request: ActionRequest) => boolean;
   }) {
     this.config = parts.config;
     this.store = parts.store;
@@ -172,7 +178,8 @@ export class Mesh {
     this.recorder = parts.stages.record;
     this.events = parts.events;
     this.#replay = parts.replay;
-    this.mediator = new Mediator({ stages: parts.stages, clock: parts.clock, ...parts.mediatorTimeouts });
+    this.log = parts.log;
+    this.mediator = new Mediator({ stages: parts.stages, clock: parts.clock, ...parts.mediatorTimeouts, keepArguments: parts.keepArguments });
   }
 
   agent(id: string): AgentHandle {
@@ -233,8 +240,15 @@ export class Mesh {
   /** Flushes replay state and closes the store if the mesh opened it. */
   async close(): Promise<void> {
     await this.#replay.flush();
+    await this.log.flush();
     if (this.#ownsStore) await this.store.close();
   }
+}
+
+/** Tools whose configuration says `recordArgs: true` keep their arguments in the record. */
+function keepArgumentsOf(config: MassConfig): (request: ActionRequest) => boolean {
+  const keep = new Set(Object.entries(config.data.tools).filter(([, t]) => t.recordArgs).map(([name]) => name));
+  return (request) => request.kind === 'tool' && keep.has(request.target);
 }
 
 function isMassConfig(value: MassConfig | MassConfigInput): value is MassConfig {
@@ -253,9 +267,12 @@ export async function createMesh(config: MassConfig | MassConfigInput, options: 
   const store = options.store ?? openStore(loaded.data.store, loaded.dir);
   try {
     const registry = new AgentRegistry(store, clock);
+    const log = await AuditLog.open(store, { origin: logOrigin(loaded.data.trustDomain), clock });
     if (options.autoRegister ?? true) {
       for (const id of Object.keys(loaded.data.agents)) {
-        if ((await registry.get(id)) === undefined) await registry.register(id);
+        if ((await registry.get(id)) !== undefined) continue;
+        await registry.register(id);
+        await log.append(adminEntry('agent.add', id, null, 'declared in configuration', clock.now()));
       }
     }
     const signed = (options.authentication ?? 'envelope') === 'envelope';
@@ -271,11 +288,11 @@ export async function createMesh(config: MassConfig | MassConfigInput, options: 
       decide: new CedarDecider(policy, loaded.data),
       approve: options.approval ?? new NoApprovalChannel(),
       execute: new DirectExecutor(),
-      record: options.recorder ?? new MemoryRecorder(),
+      record: options.recorder ?? new AuditRecorder(log),
       observe: events as Observer,
     };
     const stages: Stages = { ...defaults, ...options.stages };
-    return new Mesh({ config: loaded, store, ownsStore: options.store === undefined, registry, policy, clock, signed, stages, events, replay, mediatorTimeouts: loaded.data.mediator });
+    return new Mesh({ config: loaded, store, ownsStore: options.store === undefined, registry, policy, clock, signed, stages, events, replay, log, mediatorTimeouts: loaded.data.mediator, keepArguments: keepArgumentsOf(loaded) });
   } catch (error) {
     if (options.store === undefined) await store.close();
     throw error;

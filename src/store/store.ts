@@ -8,6 +8,7 @@ export interface Store {
   readonly agents: AgentTable;
   readonly keys: KeyTable;
   readonly replay: ReplayTable;
+  readonly log: LogTable;
   /** A short description for messages, e.g. `sqlite:.mass/mass.db`. Never contains credentials. */
   readonly description: string;
   close(): Promise<void>;
@@ -69,4 +70,49 @@ export interface ReplayTable {
   rememberAll(entries: readonly ReplayEntry[], now: number): Promise<void>;
   /** Ids that have not expired at `now`. */
   live(now: number): Promise<ReplayEntry[]>;
+}
+
+/** One stored leaf of the audit log. */
+export interface LogRow {
+  readonly index: number;
+  /** The canonical JSON bytes of the entry, exactly as hashed. */
+  readonly entry: Uint8Array;
+  /** SHA-256(0x00 ‖ entry), as computed at append time. */
+  readonly leaf: Uint8Array;
+}
+
+/** Rows read in bulk: `indexes[i]`, `entries[i]` and `leaves[i]` describe one row. */
+export interface LogChunk {
+  readonly indexes: readonly number[];
+  readonly entries: readonly Uint8Array[];
+  readonly leaves: readonly Uint8Array[];
+}
+
+/** A signed checkpoint the log issued. */
+export interface StoredCheckpoint {
+  readonly size: number;
+  readonly root: Uint8Array;
+  /** The signed note text (C2SP tlog-checkpoint). */
+  readonly note: string;
+  readonly createdAt: number;
+}
+
+/**
+ * The audit log's rows. Indexes are contiguous from 0; a batch is written in one durable
+ * transaction and either all of it is stored or none.
+ */
+export interface LogTable {
+  /** Writes `rows` at indexes `first`, `first + 1`, …; nothing is written if it fails: LOG_CONFLICT when `first` is not the current size (another writer appended), else STORE_FAILED. */
+  append(first: number, rows: readonly { entry: Uint8Array; leaf: Uint8Array }[]): Promise<void>;
+  size(): Promise<number>;
+  /** All leaf hashes in index order (to rebuild the tree at open). */
+  leaves(): Promise<Uint8Array[]>;
+  row(index: number): Promise<LogRow | undefined>;
+  /** Rows in index order from `from` (inclusive) to `to` (exclusive), streamed. */
+  rows(from: number, to: number): Iterable<LogRow>;
+  /** The same rows in bulk, for full scans: chunks of up to a few thousand rows, in index order. */
+  scan(from: number, to: number): Iterable<LogChunk>;
+  latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
+  checkpoints(): Promise<StoredCheckpoint[]>;
+  saveCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
 }

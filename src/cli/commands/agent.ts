@@ -5,7 +5,7 @@ import { isName } from '../../core/ids.js';
 import { loadConfigFile, type MassConfig } from '../../config/load.js';
 import { AgentRegistry } from '../../identity/registry.js';
 import type { AgentRecord } from '../../store/store.js';
-import { loadCommandConfig, withStore } from '../context.js';
+import { loadCommandConfig, recordAdmin, withStore } from '../context.js';
 import type { Io } from '../io.js';
 
 export function spiffeId(config: MassConfig, agent: string): string {
@@ -28,7 +28,11 @@ export async function agentAddCommand(io: Io, configOption: string | undefined, 
   } else if (roles.length > 0 && roles.some((r) => !declared.roles.includes(r))) {
     throw new MassError('CONFIG_INVALID', `agents.${id}.roles: agent is already declared with roles [${declared.roles.join(', ')}]; edit ${config.file} to change them`);
   }
-  const record = await withStore(config, (store) => new AgentRegistry(store).register(id));
+  const record = await withStore(config, async (store) => {
+    const registered = await new AgentRegistry(store).register(id);
+    await recordAdmin(store, config, 'agent.add', id, null);
+    return registered;
+  });
   io.out(`registered ${record.id}: key ${record.kid} (${spiffeId(config, id)})\n`);
 }
 
@@ -86,6 +90,10 @@ function describeAgent(config: MassConfig, r: AgentRecord) {
 
 export async function agentRevokeCommand(io: Io, configOption: string | undefined, id: string, reason: string | undefined): Promise<void> {
   const config = loadCommandConfig(io, configOption);
-  const record = await withStore(config, (store) => new AgentRegistry(store).revoke(id, reason));
+  const record = await withStore(config, async (store) => {
+    const revoked = await new AgentRegistry(store).revoke(id, reason);
+    await recordAdmin(store, config, 'agent.revoke', id, reason ?? null);
+    return revoked;
+  });
   io.out(`revoked ${record.id}: its envelopes are refused from now on\n`);
 }

@@ -8,7 +8,7 @@ import { TRUSTED } from '../../flow/label.js';
 import { signEnvelope } from '../../identity/envelope.js';
 import { generateEd25519Key } from '../../identity/keys.js';
 import { systemClock } from '../../core/clock.js';
-import { MemoryRecorder } from '../../mediator/stages/record.js';
+import { verifyLog } from '../../audit/verify-log.js';
 import type { MediationEvent } from '../../mediator/types.js';
 import { createMesh, MediationError } from '../../mesh/mesh.js';
 import type { Io } from '../io.js';
@@ -45,8 +45,7 @@ export async function demoCommand(io: Io): Promise<void> {
 
 async function runScenario(io: Io, dir: string): Promise<void> {
   const config = loadConfigFile(join(dir, 'mass.yaml'));
-  const recorder = new MemoryRecorder();
-  const mesh = await createMesh(config, { recorder });
+  const mesh = await createMesh(config);
   const ledger: { to: string; amount: number; kind: string }[] = [];
   const outbox: { to: string; text: string }[] = [];
   const events: MediationEvent[] = [];
@@ -124,7 +123,9 @@ async function runScenario(io: Io, dir: string): Promise<void> {
     }
     const stolen = ledger.filter((entry) => entry.to === 'XYZ-666').reduce((sum, entry) => sum + entry.amount, 0);
     io.out(`\neffects: ledger ${JSON.stringify(ledger)}; ${outbox.length} reply sent; money reaching the attacker: ${stolen}\n`);
-    io.out(`record: ${recorder.entries.length} entries (${recorder.entries.filter((e) => e.type === 'denial').length} denials)\n`);
+    const checkpoint = await mesh.log.checkpoint();
+    const verified = await verifyLog(mesh.store, mesh.log.origin, mesh.log.verifier);
+    io.out(`audit log: ${verified.size} entries; signed checkpoint at size ${checkpoint.size}; \`mass log verify\` ok\n`);
     if (unexpected > 0 || stolen > 0) {
       io.err(`demo: ${unexpected} step(s) did not end as expected\n`);
       throw new ExitStatus(1);

@@ -5,7 +5,7 @@ import { EXAMPLE_FILES } from '../../config/example.js';
 import { loadConfigFile } from '../../config/load.js';
 import { AgentRegistry, ensureOwnerKey } from '../../identity/registry.js';
 import { loadPolicySet } from '../../policy/load.js';
-import { withStore } from '../context.js';
+import { recordAdmin, withStore } from '../context.js';
 import type { Io } from '../io.js';
 
 export interface InitOptions {
@@ -36,6 +36,7 @@ export async function initCommand(io: Io, dirArg: string | undefined, options: I
     for (const id of Object.keys(config.data.agents)) {
       if ((await registry.get(id)) === undefined) {
         await registry.register(id);
+        await recordAdmin(store, config, 'agent.add', id, 'mass init');
         agents.push(id);
       }
     }
