@@ -93,7 +93,8 @@ function buildProgram(io: Io): Command {
   log
     .command('verify')
     .description('re-hash every entry, rebuild the tree and check it against every signed checkpoint')
-    .action((_opts: unknown, cmd: Command) => logVerifyCommand(io, globals(cmd).config));
+    .option('--key <vkey>', 'verifier key the checkpoints must be signed with (from `mass log key`, kept elsewhere)')
+    .action((opts: { key?: string }, cmd: Command) => logVerifyCommand(io, globals(cmd).config, opts.key));
   log
     .command('show')
     .description('print log entries')

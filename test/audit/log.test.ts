@@ -205,3 +205,21 @@ test('if the intent cannot be appended durably the action is denied and never ru
     await store.close();
   }
 });
+
+test('recordArgs: a tool configured to keep its arguments has them in the log; others only hashes', async () => {
+  const { config, policies } = exampleConfig();
+  const data = { ...config.data, tools: { ...config.data.tools, lookup_customer: { ...config.data.tools.lookup_customer!, recordArgs: true } } };
+  const mesh = await createMesh({ ...config, data }, { policies });
+  try {
+    mesh.tool('lookup_customer', () => ({ found: true }));
+    await mesh.agent('support').call('lookup_customer', { customer_id: 'C-777' });
+    await mesh.log.flush();
+    const last = [...mesh.store.log.rows(0, mesh.log.size)].map((r) => decodeEntry(r.entry)).filter((e) => e.kind === 'intent');
+    const intent = last.at(-1);
+    assert.ok(intent?.kind === 'intent');
+    assert.deepEqual(intent.args, { customer_id: 'C-777' });
+    assert.deepEqual(Object.keys(intent.arg_hashes ?? {}), ['customer_id']);
+  } finally {
+    await mesh.close();
+  }
+});

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { run } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
+import { verifierKey } from '../../src/audit/note.js';
+import { generateEd25519Key } from '../../src/identity/keys.js';
 
 const BIN = fileURLToPath(new URL('../../bin/mass.js', import.meta.url));
 let dir = '';
@@ -81,6 +83,15 @@ test('mass log show filters by agent, decision and time; tail prints the last en
   assert.equal((await cli(['log', 'show', '--since', 'yesterday-ish'])).status, 1);
   const tail = await cli(['log', 'tail', '-n', '2', '--json']);
   assert.deepEqual(tail.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { index: number }).index), [3, 4]);
+});
+
+test('mass log verify --key: checkpoints must be signed by the pinned key', async () => {
+  const key = (await cli(['log', 'key'])).stdout.trim();
+  assert.equal((await cli(['log', 'verify', '--key', key])).status, 0);
+  const other = verifierKey('example.org/mass/audit-log', Buffer.from(generateEd25519Key().publicJwk.x, 'base64url'));
+  const refused = await cli(['log', 'verify', '--key', other]);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /\[LOG_INVALID\]/);
 });
 
 test('mass log verify: ok, then after one byte of one entry changes, non-zero naming the index (real executable)', async () => {

@@ -6,7 +6,7 @@ import { assertJson, type JsonValue } from '../../core/json.js';
 import type { MassConfig } from '../../config/load.js';
 import { decodeEntry, externalEntry, type LogEntry } from '../../audit/entry.js';
 import { AuditLog, logOrigin } from '../../audit/log.js';
-import { verifierKey } from '../../audit/note.js';
+import { parseVerifierKey, verifierKey } from '../../audit/note.js';
 import { verifyLog } from '../../audit/verify-log.js';
 import type { LogRow, Store } from '../../store/store.js';
 import { loadCommandConfig, withStore } from '../context.js';
@@ -86,9 +86,11 @@ export async function logConsistencyCommand(io: Io, configOption: string | undef
   });
 }
 
-export async function logVerifyCommand(io: Io, configOption: string | undefined): Promise<void> {
+/** `mass log verify [--key VKEY]`: with --key, checkpoints must be signed by that key, not merely by the one in the store. */
+export async function logVerifyCommand(io: Io, configOption: string | undefined, vkey: string | undefined): Promise<void> {
   await withLog(io, configOption, async (log, store) => {
-    const result = await verifyLog(store, log.origin, log.verifier);
+    const verifier = vkey === undefined ? log.verifier : parseVerifierKey(vkey);
+    const result = await verifyLog(store, log.origin, verifier);
     const root = Buffer.from(result.root).toString('base64');
     io.out(`ok: ${result.size} entries re-hashed, root ${root}; ${result.checkpoints} signed checkpoint(s) match (latest covers ${result.checkpointSize})\n`);
   });
