@@ -3,7 +3,18 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Ed25519PublicJwk } from '../identity/keys.js';
 import { MassError } from '../core/errors.js';
-import type { AgentRecord, AgentStatus, AgentTable, KeyTable, LogChunk, LogRow, LogTable, ReplayEntry, ReplayTable, Store, StoredCheckpoint, StoredKey } from './store.js';
+import type {
+  AgentRecord,
+  AgentStatus,
+  AgentTable,
+  CertificateTable,
+  IssuedCertificate,
+  KeyTable,
+  LogChunk,
+  LogRow,
+  LogTable,
+  Revocation,
+  RevocationTable, ReplayEntry, ReplayTable, Store, StoredCheckpoint, StoredKey } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -25,6 +36,9 @@ CREATE TABLE IF NOT EXISTS keys (
 CREATE TABLE IF NOT EXISTS replay (jti TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS replay_expiry ON replay (expires_at);
 CREATE TABLE IF NOT EXISTS log_entries (idx INTEGER PRIMARY KEY, entry BLOB NOT NULL, leaf BLOB NOT NULL CHECK (length(leaf) = 32));
+CREATE TABLE IF NOT EXISTS revocations (kind TEXT NOT NULL, id TEXT NOT NULL, reason TEXT, at INTEGER NOT NULL, PRIMARY KEY (kind, id));
+CREATE TABLE IF NOT EXISTS certificates (serial TEXT PRIMARY KEY, subject TEXT NOT NULL, pem TEXT NOT NULL, not_before INTEGER NOT NULL, not_after INTEGER NOT NULL, issued_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS certificates_subject ON certificates (subject, issued_at);
 CREATE TABLE IF NOT EXISTS log_checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL, created_at INTEGER NOT NULL);
 `;
 
@@ -78,6 +92,8 @@ class SqliteStore implements Store {
   readonly keys: KeyTable;
   readonly replay: ReplayTable;
   readonly log: LogTable;
+  readonly revocations: RevocationTable;
+  readonly certificates: CertificateTable;
   readonly description: string;
   readonly #db: Database.Database;
 
@@ -88,6 +104,8 @@ class SqliteStore implements Store {
     this.keys = new SqliteKeys(db);
     this.replay = new SqliteReplay(db);
     this.log = new SqliteLog(db);
+    this.revocations = new SqliteRevocations(db);
+    this.certificates = new SqliteCertificates(db);
   }
 
   close(): Promise<void> {
@@ -390,4 +408,82 @@ class SqliteLog implements LogTable {
 
 function toCheckpoint(row: CheckpointRow): StoredCheckpoint {
   return { size: row.size, root: new Uint8Array(row.root), note: row.note, createdAt: row.created_at };
+}
+
+class SqliteRevocations implements RevocationTable {
+  readonly #add: Database.Statement;
+  readonly #get: Database.Statement<[string, string], { kind: Revocation['kind']; id: string; reason: string | null; at: number }>;
+  readonly #list: Database.Statement<[string], { kind: Revocation['kind']; id: string; reason: string | null; at: number }>;
+
+  constructor(db: Database.Database) {
+    this.#add = db.prepare('INSERT OR IGNORE INTO revocations (kind, id, reason, at) VALUES (?, ?, ?, ?)');
+    this.#get = db.prepare('SELECT * FROM revocations WHERE kind = ? AND id = ?');
+    this.#list = db.prepare('SELECT * FROM revocations WHERE kind = ? ORDER BY at, id');
+  }
+
+  add(r: Revocation): Promise<void> {
+    try {
+      this.#add.run(r.kind, r.id, r.reason, r.at);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(new MassError('STORE_FAILED', 'cannot record revocation', { cause: error }));
+    }
+  }
+
+  get(kind: Revocation['kind'], id: string): Promise<Revocation | undefined> {
+    return Promise.resolve(this.#get.get(kind, id));
+  }
+
+  list(kind: Revocation['kind']): Promise<Revocation[]> {
+    return Promise.resolve(this.#list.all(kind));
+  }
+}
+
+interface CertificateRow {
+  serial: string;
+  subject: string;
+  pem: string;
+  not_before: number;
+  not_after: number;
+  issued_at: number;
+}
+
+function toCertificate(row: CertificateRow): IssuedCertificate {
+  return { serial: row.serial, subject: row.subject, pem: row.pem, notBefore: row.not_before, notAfter: row.not_after, issuedAt: row.issued_at };
+}
+
+class SqliteCertificates implements CertificateTable {
+  readonly #add: Database.Statement;
+  readonly #get: Database.Statement<[string], CertificateRow>;
+  readonly #bySubject: Database.Statement<[string], CertificateRow>;
+  readonly #all: Database.Statement<[], CertificateRow>;
+
+  constructor(db: Database.Database) {
+    this.#add = db.prepare('INSERT INTO certificates (serial, subject, pem, not_before, not_after, issued_at) VALUES (?, ?, ?, ?, ?, ?)');
+    this.#get = db.prepare('SELECT * FROM certificates WHERE serial = ?');
+    this.#bySubject = db.prepare('SELECT * FROM certificates WHERE subject = ? ORDER BY issued_at DESC, serial');
+    this.#all = db.prepare('SELECT * FROM certificates ORDER BY issued_at, serial');
+  }
+
+  add(c: IssuedCertificate): Promise<void> {
+    try {
+      this.#add.run(c.serial, c.subject, c.pem, c.notBefore, c.notAfter, c.issuedAt);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(new MassError('STORE_FAILED', `cannot store certificate ${c.serial}`, { cause: error }));
+    }
+  }
+
+  get(serial: string): Promise<IssuedCertificate | undefined> {
+    const row = this.#get.get(serial);
+    return Promise.resolve(row === undefined ? undefined : toCertificate(row));
+  }
+
+  bySubject(subject: string): Promise<IssuedCertificate[]> {
+    return Promise.resolve(this.#bySubject.all(subject).map(toCertificate));
+  }
+
+  list(): Promise<IssuedCertificate[]> {
+    return Promise.resolve(this.#all.all().map(toCertificate));
+  }
 }

@@ -9,6 +9,8 @@ export interface Store {
   readonly keys: KeyTable;
   readonly replay: ReplayTable;
   readonly log: LogTable;
+  readonly revocations: RevocationTable;
+  readonly certificates: CertificateTable;
   /** A short description for messages, e.g. `sqlite:.mass/mass.db`. Never contains credentials. */
   readonly description: string;
   close(): Promise<void>;
@@ -115,4 +117,39 @@ export interface LogTable {
   latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
   checkpoints(): Promise<StoredCheckpoint[]>;
   saveCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
+}
+
+/** Something revoked: a capability token (by its id), a certificate (by serial)… */
+export interface Revocation {
+  readonly kind: 'token' | 'certificate';
+  readonly id: string;
+  readonly reason: string | null;
+  readonly at: number;
+}
+
+export interface RevocationTable {
+  /** Records a revocation; revoking twice keeps the first record. */
+  add(revocation: Revocation): Promise<void>;
+  get(kind: Revocation['kind'], id: string): Promise<Revocation | undefined>;
+  list(kind: Revocation['kind']): Promise<Revocation[]>;
+}
+
+/** A certificate the built-in CA issued. */
+export interface IssuedCertificate {
+  /** Hex serial number, unique. */
+  readonly serial: string;
+  /** The agent (or gateway) it names. */
+  readonly subject: string;
+  readonly pem: string;
+  readonly notBefore: number;
+  readonly notAfter: number;
+  readonly issuedAt: number;
+}
+
+export interface CertificateTable {
+  add(certificate: IssuedCertificate): Promise<void>;
+  get(serial: string): Promise<IssuedCertificate | undefined>;
+  /** Certificates of a subject, newest first. */
+  bySubject(subject: string): Promise<IssuedCertificate[]>;
+  list(): Promise<IssuedCertificate[]>;
 }
