@@ -8,7 +8,9 @@ const kills = Number(process.argv[2] ?? 1000);
 const dir = mkdtempSync(join(tmpdir(), 'mass-soak-'));
 const started = Date.now();
 try {
-  const report = await runCrashCycles(dir, kills);
+  const report = await runCrashCycles(dir, kills, (r) =>
+    process.stdout.write(`… ${r.kills} kills, ${r.acknowledged} acknowledged entries intact, ${r.checkpoints} checkpoints consistent (${((Date.now() - started) / 1000).toFixed(0)} s)\n`),
+  );
   process.stdout.write(
     `soak:log ok — ${report.kills} SIGKILLs, ${report.acknowledged} acknowledged entries all present, ` +
       `${report.entries} entries without gaps, ${report.checkpoints} checkpoints consistent (${((Date.now() - started) / 1000).toFixed(0)} s)\n`,

@@ -44,6 +44,7 @@ export type {
   Approver,
   Executor,
   Effect,
+  AuthorizedAction,
   Recorder,
   Observer,
   Stages,
@@ -81,3 +82,17 @@ export type { MeshOptions, InboundMessage, MessageHandler, ToolHandler } from '.
 export { openStore } from './store/open.js';
 export { openSqliteStore } from './store/sqlite.js';
 export type { Store, AgentRecord, AgentStatus, StoredKey } from './store/store.js';
+
+export { AuditLog, logOrigin, LOG_KEY_NAME } from './audit/log.js';
+export type { InclusionProof, ConsistencyProof } from './audit/log.js';
+export { AuditRecorder } from './audit/recorder.js';
+export { verifyLog, LogVerificationError } from './audit/verify-log.js';
+export type { LogVerification } from './audit/verify-log.js';
+export { mediationEntry, externalEntry, adminEntry, encodeEntry, decodeEntry } from './audit/entry.js';
+export type { LogEntry, MediationLogEntry, ExternalLogEntry, AdminLogEntry } from './audit/entry.js';
+export { leafHash, nodeHash, MerkleTree, EMPTY_ROOT } from './audit/merkle.js';
+export { verifyInclusion, verifyConsistency } from './audit/verify-proof.js';
+export { formatCheckpoint, parseCheckpoint, signCheckpoint, openCheckpoint } from './audit/checkpoint.js';
+export type { Checkpoint } from './audit/checkpoint.js';
+export { signNote, openNote, verifierKey, parseVerifierKey, noteKeyHash } from './audit/note.js';
+export type { NoteSigner, NoteVerifier } from './audit/note.js';

@@ -21,7 +21,8 @@ export type VerificationErrorCode =
   | 'BODY_HASH_MISMATCH'
   | 'AGENT_REVOKED'
   | 'AGENT_QUARANTINED'
-  | 'CHECKPOINT_INVALID';
+  | 'CHECKPOINT_INVALID'
+  | 'PEER_MISMATCH';
 
 /** The request was authentic but is not allowed. */
 export type DenialErrorCode =
@@ -67,6 +68,7 @@ const VERIFICATION_CODES: ReadonlySet<string> = new Set<VerificationErrorCode>([
   'AGENT_REVOKED',
   'AGENT_QUARANTINED',
   'CHECKPOINT_INVALID',
+  'PEER_MISMATCH',
 ]);
 
 export class MassError extends Error {

@@ -129,7 +129,7 @@ export class Mediator {
     const decided = await this.#stage(p, 'observe', t, () => s.observe.observe(this.#event(p, 'decided')), isVoid);
     if (decided instanceof StageFailure) return this.#deny(p, decided);
 
-    const result = await this.#stage(p, 'execute', this.#executeTimeout, () => s.execute.execute(effect, request, labels.output), isJson);
+    const result = await this.#stage(p, 'execute', this.#executeTimeout, () => s.execute.execute(effect, request, { actionId, actor: principal.agentId, label: labels.output }), isJson);
     if (result instanceof StageFailure) {
       await this.#afterEffect(p, { status: 'failed', code: 'EXECUTION_FAILED' });
       return { ok: false, actionId, actor: principal.agentId, stage: 'execute', code: 'EXECUTION_FAILED', reason: result.reason, decision, executed: true };

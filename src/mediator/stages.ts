@@ -62,12 +62,20 @@ export interface Approver {
 
 /** The effect the mediator guards: a tool handler, a message delivery, a memory operation. */
 export interface Effect {
-  run(): Promise<unknown>;
+  run(action: AuthorizedAction): Promise<unknown>;
+}
+
+/** What the effect is told about the action it performs. */
+export interface AuthorizedAction {
+  readonly actionId: string;
+  /** The authenticated actor. */
+  readonly actor: string;
+  readonly label: Label;
 }
 
 /** Runs the effect of an authorized action and returns its JSON result. */
 export interface Executor {
-  execute(effect: Effect, request: ActionRequest, outputLabel: Label): Promise<JsonValue>;
+  execute(effect: Effect, request: ActionRequest, action: AuthorizedAction): Promise<JsonValue>;
 }
 
 /** Appends entries durably; a receipt means the entry is stored. */

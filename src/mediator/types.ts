@@ -22,6 +22,8 @@ export interface ActionRequest {
   readonly sender?: string;
   /** The sender's context label as tracked by an in-process host (ignored when an envelope carries one). */
   readonly label?: Label;
+  /** The agent the transport authenticated (the SPIFFE ID of an mTLS peer): it must be the signer. */
+  readonly transportPeer?: string;
 }
 
 /** Who is acting, as established by authenticate. */

@@ -13,6 +13,8 @@ import type {
   LogChunk,
   LogRow,
   LogTable,
+  MailboxMessage,
+  MailboxTable,
   Revocation,
   RevocationTable, ReplayEntry, ReplayTable, Store, StoredCheckpoint, StoredKey } from './store.js';
 
@@ -39,6 +41,8 @@ CREATE TABLE IF NOT EXISTS log_entries (idx INTEGER PRIMARY KEY, entry BLOB NOT 
 CREATE TABLE IF NOT EXISTS revocations (kind TEXT NOT NULL, id TEXT NOT NULL, reason TEXT, at INTEGER NOT NULL, PRIMARY KEY (kind, id));
 CREATE TABLE IF NOT EXISTS certificates (serial TEXT PRIMARY KEY, subject TEXT NOT NULL, pem TEXT NOT NULL, not_before INTEGER NOT NULL, not_after INTEGER NOT NULL, issued_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS certificates_subject ON certificates (subject, issued_at);
+CREATE TABLE IF NOT EXISTS mailbox (id INTEGER PRIMARY KEY AUTOINCREMENT, recipient TEXT NOT NULL, sender TEXT NOT NULL, body TEXT NOT NULL, label TEXT NOT NULL, action_id TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS mailbox_recipient ON mailbox (recipient, id);
 CREATE TABLE IF NOT EXISTS log_checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL, created_at INTEGER NOT NULL);
 `;
 
@@ -94,6 +98,7 @@ class SqliteStore implements Store {
   readonly log: LogTable;
   readonly revocations: RevocationTable;
   readonly certificates: CertificateTable;
+  readonly mailbox: MailboxTable;
   readonly description: string;
   readonly #db: Database.Database;
 
@@ -106,6 +111,7 @@ class SqliteStore implements Store {
     this.log = new SqliteLog(db);
     this.revocations = new SqliteRevocations(db);
     this.certificates = new SqliteCertificates(db);
+    this.mailbox = new SqliteMailbox(db);
   }
 
   close(): Promise<void> {
@@ -485,5 +491,51 @@ class SqliteCertificates implements CertificateTable {
 
   list(): Promise<IssuedCertificate[]> {
     return Promise.resolve(this.#all.all().map(toCertificate));
+  }
+}
+
+interface MailboxRow {
+  id: number;
+  recipient: string;
+  sender: string;
+  body: string;
+  label: string;
+  action_id: string;
+  at: number;
+}
+
+class SqliteMailbox implements MailboxTable {
+  readonly #put: Database.Statement;
+  readonly #pending: Database.Statement<[string, number], MailboxRow>;
+  readonly #ack: Database.Statement;
+  readonly #ackAll: (recipient: string, ids: readonly number[]) => number;
+
+  constructor(db: Database.Database) {
+    this.#put = db.prepare('INSERT INTO mailbox (recipient, sender, body, label, action_id, at) VALUES (?, ?, ?, ?, ?, ?)');
+    this.#pending = db.prepare('SELECT * FROM mailbox WHERE recipient = ? ORDER BY id LIMIT ?');
+    this.#ack = db.prepare('DELETE FROM mailbox WHERE recipient = ? AND id = ?');
+    this.#ackAll = db.transaction((recipient: string, ids: readonly number[]) => ids.reduce((n, id) => n + this.#ack.run(recipient, id).changes, 0));
+  }
+
+  put(m: Omit<MailboxMessage, 'id'>): Promise<number> {
+    try {
+      return Promise.resolve(Number(this.#put.run(m.recipient, m.sender, m.body, m.label, m.actionId, m.at).lastInsertRowid));
+    } catch (error) {
+      return Promise.reject(new MassError('STORE_FAILED', 'cannot store message', { cause: error }));
+    }
+  }
+
+  pending(recipient: string, limit: number): Promise<MailboxMessage[]> {
+    return Promise.resolve(
+      this.#pending.all(recipient, limit).map((r) => ({ id: r.id, recipient: r.recipient, sender: r.sender, body: r.body, label: r.label, actionId: r.action_id, at: r.at })),
+    );
+  }
+
+  ack(recipient: string, ids: readonly number[]): Promise<number> {
+    try {
+      return Promise.resolve(this.#ackAll(recipient, ids));
+    } catch (error) {
+      return Promise.reject(new MassError('STORE_FAILED', 'cannot acknowledge messages', { cause: error }));
+    }
   }
 }

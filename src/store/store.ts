@@ -11,6 +11,7 @@ export interface Store {
   readonly log: LogTable;
   readonly revocations: RevocationTable;
   readonly certificates: CertificateTable;
+  readonly mailbox: MailboxTable;
   /** A short description for messages, e.g. `sqlite:.mass/mass.db`. Never contains credentials. */
   readonly description: string;
   close(): Promise<void>;
@@ -152,4 +153,25 @@ export interface CertificateTable {
   /** Certificates of a subject, newest first. */
   bySubject(subject: string): Promise<IssuedCertificate[]>;
   list(): Promise<IssuedCertificate[]>;
+}
+
+/** A message the gateway accepted for an agent that fetches its messages over HTTP. */
+export interface MailboxMessage {
+  readonly id: number;
+  readonly recipient: string;
+  readonly sender: string;
+  /** The message body and its label, as canonical JSON text. */
+  readonly body: string;
+  readonly label: string;
+  readonly actionId: string;
+  readonly at: number;
+}
+
+export interface MailboxTable {
+  /** Stores a message durably; resolves with its id. */
+  put(message: Omit<MailboxMessage, 'id'>): Promise<number>;
+  /** Messages not yet acknowledged by `recipient`, oldest first. */
+  pending(recipient: string, limit: number): Promise<MailboxMessage[]>;
+  /** Removes messages of `recipient` it has acknowledged; returns how many. */
+  ack(recipient: string, ids: readonly number[]): Promise<number>;
 }

@@ -32,6 +32,9 @@ export class EnvelopeAuthenticator implements Authenticator {
       audience: audienceOf(request.kind, request.target),
       action: request.kind,
     });
+    if (request.transportPeer !== undefined && request.transportPeer !== verified.claims.iss) {
+      throw new MassError('PEER_MISMATCH', `the envelope is signed by "${verified.claims.iss}" but the connection is authenticated as "${request.transportPeer}"`);
+    }
     return {
       agentId: verified.claims.iss,
       envelopeHash: Buffer.from(sha256(request.envelope)).toString('base64url'),
@@ -54,6 +57,9 @@ export class HostAuthenticator implements Authenticator {
 
   async authenticate(request: ActionRequest): Promise<Principal> {
     if (request.sender === undefined) throw new MassError('CLAIM_INVALID', 'the host named no sender');
+    if (request.transportPeer !== undefined && request.transportPeer !== request.sender) {
+      throw new MassError('PEER_MISMATCH', `the sender "${request.sender}" is not the authenticated peer "${request.transportPeer}"`);
+    }
     const agent = await this.#agents.get(request.sender);
     if (agent === undefined) throw new MassError('KEY_UNKNOWN', `agent "${request.sender}" is not registered`);
     if (agent.status === 'revoked') throw new MassError('AGENT_REVOKED', `agent "${agent.id}" is revoked`);

@@ -25,7 +25,7 @@ export interface CrashReport {
  * indexes have no gaps, the whole log verifies, and a new checkpoint is consistent with every
  * checkpoint seen before. Throws on the first violation.
  */
-export async function runCrashCycles(dbDir: string, kills: number): Promise<CrashReport> {
+export async function runCrashCycles(dbDir: string, kills: number, onProgress?: (report: CrashReport) => void): Promise<CrashReport> {
   const dbPath = join(dbDir, 'mass.db');
   const acked = new Map<number, { run: string; n: number }>();
   const checkpoints = new Map<number, string>(); // size → base64 root, from writers and from the checks
@@ -39,6 +39,7 @@ export async function runCrashCycles(dbDir: string, kills: number): Promise<Cras
       checkpoints.set(size, root);
     }
     await check(dbPath, k, acked, checkpoints);
+    if (onProgress !== undefined && (k + 1) % 50 === 0) onProgress({ kills: k + 1, acknowledged: acked.size, entries: -1, checkpoints: checkpoints.size });
   }
   const store = openSqliteStore(dbPath);
   const entries = await store.log.size();

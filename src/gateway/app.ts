@@ -1,0 +1,128 @@
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { isActionKind } from '../core/actions.js';
+import { isVerificationCode, MassError } from '../core/errors.js';
+import { assertJson, canonicalJson, type JsonValue } from '../core/json.js';
+import type { Mediator } from '../mediator/mediator.js';
+import type { AuthorizedAction, Effect } from '../mediator/stages.js';
+import type { ActionRequest, Verdict } from '../mediator/types.js';
+import type { MailboxTable } from '../store/store.js';
+
+/** A tool the gateway can perform itself (MCP upstreams plug in here). */
+export type GatewayTool = (args: JsonValue, action: AuthorizedAction) => Promise<unknown> | unknown;
+
+export interface GatewayOptions {
+  readonly mediator: Mediator;
+  readonly mailbox: MailboxTable;
+  readonly tools?: ReadonlyMap<string, GatewayTool>;
+  /** The agent the transport authenticated for this request (the mTLS peer), or undefined. */
+  readonly peerOf: (c: Context) => string | undefined;
+}
+
+/** Largest request body: a 1 MiB action body plus its envelope and framing. */
+const MAX_REQUEST_BYTES = 1024 * 1024 + 64 * 1024;
+
+/**
+ * The HTTP gateway for agents in any language. Every route needs an authenticated peer (mTLS);
+ * `POST /v1/envelopes` takes a signed envelope and its body, runs it through the mediator, and
+ * answers with the verdict. The peer must be the envelope's signer.
+ */
+export function createGatewayApp(options: GatewayOptions): Hono {
+  const app = new Hono();
+  app.use('*', bodyLimit({ maxSize: MAX_REQUEST_BYTES, onError: (c) => c.json({ ok: false, code: 'REQUEST_MALFORMED', reason: 'request body too large' }, 413) }));
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  app.post('/v1/envelopes', async (c) => {
+    const peer = options.peerOf(c);
+    if (peer === undefined) return c.json({ ok: false, code: 'PEER_MISMATCH', reason: 'no authenticated client certificate' }, 401);
+    // Attacker-controlled: parse, then check the shape before the mediator sees it.
+    let input: unknown;
+    try {
+      input = await c.req.json();
+      assertJson(input);
+    } catch {
+      return c.json({ ok: false, code: 'REQUEST_MALFORMED', reason: 'body must be JSON' }, 400);
+    }
+    const shape = requestShape(input);
+    if (typeof shape === 'string') return c.json({ ok: false, code: 'REQUEST_MALFORMED', reason: shape }, 400);
+    const request: ActionRequest = { ...shape, transportPeer: peer };
+    const verdict = await options.mediator.mediate(request, effectFor(request, options));
+    return respond(c, verdict);
+  });
+
+  app.get('/v1/inbox', async (c) => {
+    const peer = options.peerOf(c);
+    if (peer === undefined) return c.json({ ok: false, code: 'PEER_MISMATCH', reason: 'no authenticated client certificate' }, 401);
+    const limit = Math.min(1000, Math.max(1, Number(c.req.query('limit') ?? '100') || 100));
+    const messages = await options.mailbox.pending(peer, limit);
+    return c.json({
+      messages: messages.map((m) => ({ id: m.id, from: m.sender, body: JSON.parse(m.body) as unknown, label: JSON.parse(m.label) as unknown, action_id: m.actionId, at: m.at })),
+    });
+  });
+
+  app.post('/v1/inbox/ack', async (c) => {
+    const peer = options.peerOf(c);
+    if (peer === undefined) return c.json({ ok: false, code: 'PEER_MISMATCH', reason: 'no authenticated client certificate' }, 401);
+    let input: unknown;
+    try {
+      input = await c.req.json();
+    } catch {
+      return c.json({ ok: false, code: 'REQUEST_MALFORMED', reason: 'body must be JSON' }, 400);
+    }
+    const ids = (input as { ids?: unknown }).ids;
+    if (!Array.isArray(ids) || ids.length > 1000 || !ids.every((id) => Number.isSafeInteger(id))) {
+      return c.json({ ok: false, code: 'REQUEST_MALFORMED', reason: 'ids must be an array of at most 1000 integers' }, 400);
+    }
+    return c.json({ acknowledged: await options.mailbox.ack(peer, ids as number[]) });
+  });
+
+  app.notFound((c) => c.json({ ok: false, code: 'NOT_FOUND', reason: 'no such route' }, 404));
+  app.onError((_error, c) => c.json({ ok: false, code: 'INTERNAL', reason: 'internal error' }, 500));
+  return app;
+}
+
+function requestShape(input: JsonValue): Omit<ActionRequest, 'transportPeer'> | string {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return 'body must be a JSON object';
+  const { kind, target, body, envelope } = input as Record<string, JsonValue | undefined>;
+  for (const key of Object.keys(input)) if (!['kind', 'target', 'body', 'envelope'].includes(key)) return `unknown field "${key}"`;
+  if (!isActionKind(kind)) return 'kind must be an action kind';
+  if (typeof target !== 'string') return 'target must be a string';
+  if (typeof envelope !== 'string') return 'envelope must be a string (compact JWS)';
+  if (body === undefined) return 'body is missing';
+  return { kind, target, body, envelope };
+}
+
+/** What an allowed action does at the gateway: messages go to the recipient's mailbox; tools to their executors. */
+function effectFor(request: ActionRequest, options: GatewayOptions): Effect {
+  return {
+    run: async (action) => {
+      if (request.kind === 'message') {
+        const id = await options.mailbox.put({
+          recipient: request.target,
+          sender: action.actor,
+          body: canonicalJson(request.body),
+          label: canonicalJson(action.label),
+          actionId: action.actionId,
+          at: Date.now(),
+        });
+        return { delivered: true, message_id: id };
+      }
+      if (request.kind === 'tool') {
+        const tool = options.tools?.get(request.target);
+        if (tool === undefined) throw new MassError('EXECUTION_FAILED', `tool "${request.target}" has no executor in this gateway`);
+        return tool(request.body, action);
+      }
+      throw new MassError('EXECUTION_FAILED', `the gateway does not perform ${request.kind} actions yet`);
+    },
+  };
+}
+
+/** HTTP status by what went wrong: not authentic 401, not allowed 403, stage failure 503, effect failure 502. */
+function respond(c: Context, verdict: Verdict): Response {
+  if (verdict.ok) {
+    return c.json({ ok: true, action_id: verdict.actionId, decision: verdict.decision, result: verdict.result, label: verdict.label });
+  }
+  const status = isVerificationCode(verdict.code) || verdict.code === 'REQUEST_MALFORMED' ? (verdict.code === 'REQUEST_MALFORMED' ? 400 : 401) : verdict.stage === 'execute' ? 502 : ['STAGE_FAILED', 'STAGE_TIMEOUT', 'STAGE_MALFORMED', 'RECORD_FAILED'].includes(verdict.code) ? 503 : 403;
+  return c.json({ ok: false, action_id: verdict.actionId, code: verdict.code, stage: verdict.stage, reason: verdict.reason, decision: verdict.decision ?? null }, status);
+}

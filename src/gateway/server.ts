@@ -1,0 +1,67 @@
+import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
+import type { Context, Hono } from 'hono';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+
+/** PEM material of the gateway: its own key and certificate, the CA its clients must chain to, and the CA's CRL. */
+export interface GatewayTls {
+  readonly key: string;
+  readonly cert: string;
+  readonly ca: string;
+  readonly crl?: string;
+}
+
+export interface RunningGateway {
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting connections, lets requests in progress finish, then resolves. */
+  close(): Promise<void>;
+}
+
+/**
+ * The agent a request's mTLS peer certificate names, or undefined. Only sockets whose certificate
+ * chain the TLS layer verified (`authorized`) count; `identify` reads the SPIFFE ID.
+ */
+export function tlsPeer(c: Context, identify: (socket: TLSSocket) => string | undefined): string | undefined {
+  const socket = (c.env as HttpBindings | undefined)?.incoming.socket as TLSSocket | undefined;
+  if (socket === undefined || socket.authorized !== true) return undefined;
+  return identify(socket);
+}
+
+/**
+ * Serves `app` over HTTPS with mutual TLS: clients must present a certificate of the CA (checked
+ * against the CRL); anything else is refused during the handshake, before HTTP.
+ */
+export function startGateway(app: Hono, tls: GatewayTls, options: { host: string; port: number }): Promise<RunningGateway> {
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    createServer,
+    serverOptions: {
+      key: tls.key,
+      cert: tls.cert,
+      ca: tls.ca,
+      ...(tls.crl === undefined ? {} : { crl: tls.crl }),
+      requestCert: true,
+      rejectUnauthorized: true,
+      minVersion: 'TLSv1.3',
+    },
+  }) as Server;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      const { port } = server.address() as AddressInfo;
+      const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+      resolve({
+        url: `https://${host}:${port}`,
+        port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeIdleConnections();
+          }),
+      });
+    });
+  });
+}
