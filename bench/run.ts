@@ -2,8 +2,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { runAuditLogBench } from './audit-log.js';
+import { runCapabilityBench } from './capability.js';
 import { formatTable, type Measurement } from './measure.js';
 import { runMediationBench } from './mediation.js';
+import { runMerkleBench } from './merkle.js';
 
 const quick = process.argv.includes('--quick');
 const onlyIndex = process.argv.indexOf('--only');
@@ -33,6 +35,15 @@ const sections: Record<string, () => Promise<string>> = {
       `- signed vs unsigned mediation: ${ratio(signed, host)}`,
       `- signed mediation vs one Ed25519 verification: ${ratio(signed, ed)} (goal for later issues: ≤ 1.25×)`,
     ].join('\n');
+  },
+  capability: async () => {
+    const rows = await runCapabilityBench({ iterations: quick ? 300 : 5000 });
+    return [...header('Capability chains'), 'Verification of a whole delegation chain (every link: structure, signature, claims; attenuation, revocation and agent status read from the store).', '', formatTable(rows)].join('\n');
+  },
+  merkle: async () => {
+    const leaves = quick ? 50_000 : 1_000_000;
+    const rows = await runMerkleBench({ leaves, iterations: quick ? 300 : 5000 });
+    return [...header(`Merkle tree (${leaves.toLocaleString('en')} leaves, in memory)`), formatTable(rows)].join('\n');
   },
   'audit-log': async () => {
     const entries = quick ? 20_000 : 1_000_000;

@@ -96,3 +96,19 @@ export { formatCheckpoint, parseCheckpoint, signCheckpoint, openCheckpoint } fro
 export type { Checkpoint } from './audit/checkpoint.js';
 export { signNote, openNote, verifierKey, parseVerifierKey, noteKeyHash } from './audit/note.js';
 export type { NoteSigner, NoteVerifier } from './audit/note.js';
+
+export { parseCapability, parseCapabilities } from './capability/capability.js';
+export type { Capability, CapabilityAction } from './capability/capability.js';
+export { isWithin, attenuates } from './capability/attenuate.js';
+export { allows } from './capability/allows.js';
+export type { Invocation } from './capability/allows.js';
+export { issueRoot, delegate } from './capability/issue.js';
+export type { IssueRootOptions, DelegateOptions, AgentSigner } from './capability/issue.js';
+export { verifyChain } from './capability/verify.js';
+export type { VerifyChainOptions, VerifiedChain, VerifiedLink } from './capability/verify.js';
+export { revokeToken } from './capability/revoke.js';
+export { MemoryLinkMemory } from './capability/memory.js';
+export type { LinkMemory } from './capability/memory.js';
+export { chainOptionsFromStore } from './capability/store-options.js';
+export { OWNER_PRINCIPAL } from './capability/owner.js';
+export { CAPABILITY_TOKEN_TYPE } from './capability/link.js';

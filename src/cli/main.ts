@@ -1,9 +1,13 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import type { Capability } from '../capability/capability.js';
 import { isMassError } from '../core/errors.js';
 import { agentAddCommand, agentListCommand, agentRevokeCommand, agentShowCommand } from './commands/agent.js';
+import { caCrlCommand, caInitCommand, caIssueCommand, caListCommand, caRevokeCommand } from './commands/ca.js';
+import { capDelegateCommand, capIssueCommand, capRevokeCommand, capVerifyCommand, collectCapability, ttlSeconds } from './commands/cap.js';
 import { checkConfigCommand } from './commands/check-config.js';
 import { demoCommand } from './commands/demo.js';
 import { initCommand } from './commands/init.js';
+import { upCommand } from './commands/up.js';
 import {
   logAppendCommand,
   logCheckpointCommand,
@@ -65,6 +69,33 @@ function buildProgram(io: Io): Command {
     .option('--reason <text>', 'why, kept with the record')
     .action((id: string, opts: { reason?: string }, cmd: Command) => agentRevokeCommand(io, globals(cmd).config, id, opts.reason));
 
+  const ca = program.command('ca').description('the built-in certificate authority: X.509 certificates with SPIFFE IDs for mutual TLS');
+  ca.command('init')
+    .description('create the certificate authority if there is none; print its fingerprint')
+    .action((_opts: unknown, cmd: Command) => caInitCommand(io, globals(cmd).config));
+  ca.command('issue [agent]')
+    .description('issue a key and certificate for an agent (or --gateway): DIR/<agent>.crt, DIR/<agent>.key, DIR/ca.crt')
+    .requiredOption('-o, --out <dir>', 'directory to write the files to')
+    .option('--gateway', 'a certificate for the gateway (spiffe://<trust domain>/gateway) instead of an agent')
+    .option('--server', 'also a TLS server certificate (serverAuth, SANs for --host, 127.0.0.1 and localhost)')
+    .option('--host <name>', 'a DNS name or IP address of the server (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--ttl <seconds>', 'lifetime in seconds (default and maximum 86400)', integer)
+    .option('--long-lived', 'allow a lifetime above 24 hours, up to 30 days')
+    .action((agentId: string | undefined, opts: { out: string; gateway?: boolean; server?: boolean; host: string[]; ttl?: number; longLived?: boolean }, cmd: Command) =>
+      caIssueCommand(io, globals(cmd).config, agentId, opts),
+    );
+  ca.command('revoke <serial>')
+    .description('revoke a certificate (it is refused at once and listed in the CRL)')
+    .option('--reason <text>', 'why (keyCompromise, superseded, … become the CRL reason code)')
+    .action((serial: string, opts: { reason?: string }, cmd: Command) => caRevokeCommand(io, globals(cmd).config, serial, opts.reason));
+  ca.command('crl')
+    .description('print the current signed certificate revocation list (PEM)')
+    .action((_opts: unknown, cmd: Command) => caCrlCommand(io, globals(cmd).config));
+  ca.command('list')
+    .description('list the certificates the CA issued, with their status')
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean }, cmd: Command) => caListCommand(io, globals(cmd).config, opts.json === true));
+
   const log = program.command('log').description('inspect and prove the audit log');
   log
     .command('append')
@@ -112,6 +143,40 @@ function buildProgram(io: Io): Command {
     .action((opts: { lines: number; follow?: boolean; json?: boolean }, cmd: Command) =>
       logTailCommand(io, globals(cmd).config, { lines: opts.lines, follow: opts.follow === true, json: opts.json === true }),
     );
+
+  const cap = program.command('cap').description('capability tokens: signed, attenuating delegation chains');
+  cap
+    .command('issue')
+    .description('issue a capability token to an agent, signed by the mesh owner key; prints the token')
+    .requiredOption('--to <agent>', 'the agent receiving the capabilities')
+    .option('--cap <json>', 'a capability, e.g. {"action":"call","resource":"transfer","max":{"amount":100}} (repeatable)', collectCapability, [])
+    .option('--ttl <seconds>', 'lifetime in seconds (default 3600)', ttlSeconds)
+    .action((opts: { to: string; cap: Capability[]; ttl?: number }, cmd: Command) => capIssueCommand(io, globals(cmd).config, opts));
+  cap
+    .command('delegate')
+    .description('extend a token: the holder delegates part of what it holds to another agent; prints the longer token')
+    .requiredOption('--token <file>', 'the token to extend')
+    .requiredOption('--as <agent>', 'the delegating agent (the holder of the token)')
+    .requiredOption('--to <agent>', 'the agent receiving the capabilities')
+    .option('--cap <json>', 'a capability within what the holder holds (repeatable)', collectCapability, [])
+    .option('--ttl <seconds>', 'lifetime in seconds (default 3600, never past the parent)', ttlSeconds)
+    .action((opts: { token: string; as: string; to: string; cap: Capability[]; ttl?: number }, cmd: Command) => capDelegateCommand(io, globals(cmd).config, opts));
+  cap
+    .command('verify <file>')
+    .description('verify a token; prints the chain and the effective capabilities as JSON')
+    .action((file: string, _opts: unknown, cmd: Command) => capVerifyCommand(io, globals(cmd).config, file));
+  cap
+    .command('revoke <jti>')
+    .description('revoke a link of a token: every chain containing it is refused from now on')
+    .option('--reason <text>', 'why, kept with the record')
+    .action((jti: string, opts: { reason?: string }, cmd: Command) => capRevokeCommand(io, globals(cmd).config, jti, opts.reason));
+
+  program
+    .command('up')
+    .description('run the HTTPS gateway (mutual TLS) until SIGINT/SIGTERM')
+    .option('--port <n>', 'port (0 picks a free one)', integer, 7420)
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .action((opts: { port: number; host: string }, cmd: Command) => upCommand(io, globals(cmd).config, opts));
 
   program
     .command('demo')

@@ -22,7 +22,20 @@ export type VerificationErrorCode =
   | 'AGENT_REVOKED'
   | 'AGENT_QUARANTINED'
   | 'CHECKPOINT_INVALID'
-  | 'PEER_MISMATCH';
+  | 'PEER_MISMATCH'
+  // capability tokens (src/capability)
+  | 'TOKEN_MALFORMED'
+  | 'TOKEN_TOO_LARGE'
+  | 'TOKEN_EXPIRED'
+  | 'TOKEN_NOT_YET_VALID'
+  | 'TOKEN_REVOKED'
+  | 'DELEGATOR_SPOOFED'
+  | 'CHAIN_SPLICED'
+  | 'LINK_REPLAYED'
+  | 'CHAIN_TOO_DEEP'
+  // mTLS peer certificates (src/ca)
+  | 'PEER_IDENTITY_INVALID'
+  | 'CERTIFICATE_REVOKED';
 
 /** The request was authentic but is not allowed. */
 export type DenialErrorCode =
@@ -48,7 +61,12 @@ export type OperationErrorCode =
   | 'AGENT_EXISTS'
   | 'LOG_CONFLICT'
   | 'LOG_INVALID'
-  | 'EXECUTION_FAILED';
+  | 'EXECUTION_FAILED'
+  // the built-in CA (src/ca)
+  | 'CA_NOT_INITIALIZED'
+  | 'CA_INVALID'
+  | 'CERTIFICATE_UNKNOWN'
+  | 'CERTIFICATE_LIFETIME_TOO_LONG';
 
 export type MassErrorCode = VerificationErrorCode | DenialErrorCode | StageErrorCode | OperationErrorCode;
 
@@ -69,6 +87,17 @@ const VERIFICATION_CODES: ReadonlySet<string> = new Set<VerificationErrorCode>([
   'AGENT_QUARANTINED',
   'CHECKPOINT_INVALID',
   'PEER_MISMATCH',
+  'TOKEN_MALFORMED',
+  'TOKEN_TOO_LARGE',
+  'TOKEN_EXPIRED',
+  'TOKEN_NOT_YET_VALID',
+  'TOKEN_REVOKED',
+  'DELEGATOR_SPOOFED',
+  'CHAIN_SPLICED',
+  'LINK_REPLAYED',
+  'CHAIN_TOO_DEEP',
+  'PEER_IDENTITY_INVALID',
+  'CERTIFICATE_REVOKED',
 ]);
 
 export class MassError extends Error {

@@ -16,7 +16,7 @@ export interface GatewayOptions {
   readonly mailbox: MailboxTable;
   readonly tools?: ReadonlyMap<string, GatewayTool>;
   /** The agent the transport authenticated for this request (the mTLS peer), or undefined. */
-  readonly peerOf: (c: Context) => string | undefined;
+  readonly peerOf: (c: Context) => Promise<string | undefined>;
 }
 
 /** Largest request body: a 1 MiB action body plus its envelope and framing. */
@@ -34,7 +34,7 @@ export function createGatewayApp(options: GatewayOptions): Hono {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
   app.post('/v1/envelopes', async (c) => {
-    const peer = options.peerOf(c);
+    const peer = await options.peerOf(c);
     if (peer === undefined) return c.json({ ok: false, code: 'PEER_MISMATCH', reason: 'no authenticated client certificate' }, 401);
     // Attacker-controlled: parse, then check the shape before the mediator sees it.
     let input: unknown;
@@ -52,7 +52,7 @@ export function createGatewayApp(options: GatewayOptions): Hono {
   });
 
   app.get('/v1/inbox', async (c) => {
-    const peer = options.peerOf(c);
+    const peer = await options.peerOf(c);
     if (peer === undefined) return c.json({ ok: false, code: 'PEER_MISMATCH', reason: 'no authenticated client certificate' }, 401);
     const limit = Math.min(1000, Math.max(1, Number(c.req.query('limit') ?? '100') || 100));
     const messages = await options.mailbox.pending(peer, limit);
@@ -62,7 +62,7 @@ export function createGatewayApp(options: GatewayOptions): Hono {
   });
 
   app.post('/v1/inbox/ack', async (c) => {
-    const peer = options.peerOf(c);
+    const peer = await options.peerOf(c);
     if (peer === undefined) return c.json({ ok: false, code: 'PEER_MISMATCH', reason: 'no authenticated client certificate' }, 401);
     let input: unknown;
     try {
@@ -118,11 +118,18 @@ function effectFor(request: ActionRequest, options: GatewayOptions): Effect {
   };
 }
 
-/** HTTP status by what went wrong: not authentic 401, not allowed 403, stage failure 503, effect failure 502. */
+/** HTTP status by what went wrong: malformed 400, not authentic 401, not allowed 403, effect failure 502, stage failure 503. */
+function statusOf(verdict: Extract<Verdict, { ok: false }>): 400 | 401 | 403 | 502 | 503 {
+  if (verdict.code === 'REQUEST_MALFORMED') return 400;
+  if (isVerificationCode(verdict.code)) return 401;
+  if (verdict.stage === 'execute') return 502;
+  if (verdict.code === 'STAGE_FAILED' || verdict.code === 'STAGE_TIMEOUT' || verdict.code === 'STAGE_MALFORMED' || verdict.code === 'RECORD_FAILED') return 503;
+  return 403;
+}
+
 function respond(c: Context, verdict: Verdict): Response {
   if (verdict.ok) {
     return c.json({ ok: true, action_id: verdict.actionId, decision: verdict.decision, result: verdict.result, label: verdict.label });
   }
-  const status = isVerificationCode(verdict.code) || verdict.code === 'REQUEST_MALFORMED' ? (verdict.code === 'REQUEST_MALFORMED' ? 400 : 401) : verdict.stage === 'execute' ? 502 : ['STAGE_FAILED', 'STAGE_TIMEOUT', 'STAGE_MALFORMED', 'RECORD_FAILED'].includes(verdict.code) ? 503 : 403;
-  return c.json({ ok: false, action_id: verdict.actionId, code: verdict.code, stage: verdict.stage, reason: verdict.reason, decision: verdict.decision ?? null }, status);
+  return c.json({ ok: false, action_id: verdict.actionId, code: verdict.code, stage: verdict.stage, reason: verdict.reason, decision: verdict.decision ?? null }, statusOf(verdict));
 }

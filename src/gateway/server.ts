@@ -15,6 +15,8 @@ export interface GatewayTls {
 export interface RunningGateway {
   readonly url: string;
   readonly port: number;
+  /** Replaces the certificate, CA and CRL for new connections (rotation, CRL refresh). */
+  refresh(tls: GatewayTls): void;
   /** Stops accepting connections, lets requests in progress finish, then resolves. */
   close(): Promise<void>;
 }
@@ -23,7 +25,7 @@ export interface RunningGateway {
  * The agent a request's mTLS peer certificate names, or undefined. Only sockets whose certificate
  * chain the TLS layer verified (`authorized`) count; `identify` reads the SPIFFE ID.
  */
-export function tlsPeer(c: Context, identify: (socket: TLSSocket) => string | undefined): string | undefined {
+export function tlsPeer<T>(c: Context, identify: (socket: TLSSocket) => T): T | undefined {
   const socket = (c.env as HttpBindings | undefined)?.incoming.socket as TLSSocket | undefined;
   if (socket === undefined || socket.authorized !== true) return undefined;
   return identify(socket);
@@ -47,6 +49,7 @@ export function startGateway(app: Hono, tls: GatewayTls, options: { host: string
       minVersion: 'TLSv1.3',
     },
   }) as Server;
+  const context = (t: GatewayTls) => ({ key: t.key, cert: t.cert, ca: t.ca, ...(t.crl === undefined ? {} : { crl: t.crl }) });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -56,6 +59,7 @@ export function startGateway(app: Hono, tls: GatewayTls, options: { host: string
       resolve({
         url: `https://${host}:${port}`,
         port,
+        refresh: (next) => server.setSecureContext(context(next)),
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done());
