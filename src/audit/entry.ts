@@ -28,6 +28,8 @@ export interface MediationLogEntry {
   readonly envelope_hash: string | null;
   readonly chain: readonly string[];
   readonly chain_hash: string;
+  /** The messages that led to this action: [{agent, action}], oldest first. */
+  readonly path: readonly { readonly agent: string; readonly action: string }[];
   readonly outcome: JsonValue;
 }
 
@@ -77,6 +79,7 @@ export function mediationEntry(record: RecordEntry): MediationLogEntry {
     envelope_hash: record.envelopeHash,
     chain: [...record.chain],
     chain_hash: hashJson([...record.chain]),
+    path: record.path.map((hop) => ({ agent: hop.agent, action: hop.action })),
     outcome: (record.outcome ?? null) as JsonValue,
   };
 }

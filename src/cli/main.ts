@@ -16,6 +16,7 @@ import {
   logProofCommand,
   logShowCommand,
   logTailCommand,
+  logTraceCommand,
   logVerifyCommand,
 } from './commands/log.js';
 import { ExitStatus, processIo, type Io } from './io.js';
@@ -134,6 +135,11 @@ function buildProgram(io: Io): Command {
     .option('--since <time>', 'only entries from this time on (ISO date or epoch milliseconds)')
     .option('--json', 'print JSON lines')
     .action((opts: { agent?: string; decision?: string; since?: string; json?: boolean }, cmd: Command) => logShowCommand(io, globals(cmd).config, opts));
+  log
+    .command('trace <action-id>')
+    .description('print the tree of who delegated what to whom, from one mediated action')
+    .option('--json', 'print JSON')
+    .action((actionId: string, opts: { json?: boolean }, cmd: Command) => logTraceCommand(io, globals(cmd).config, actionId, opts.json === true));
   log
     .command('tail')
     .description('print the last entries, and with -f new ones as they come')

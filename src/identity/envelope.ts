@@ -1,9 +1,10 @@
 import { isActionKind, type ActionKind } from '../core/actions.js';
 import { unixSeconds, type Clock } from '../core/clock.js';
 import { MassError } from '../core/errors.js';
-import { constantTimeEqual, hashJson } from '../core/hash.js';
+import { constantTimeEqual, hashJson, sha256 } from '../core/hash.js';
 import { randomId } from '../core/ids.js';
 import { canonicalBytes, canonicalJson } from '../core/json.js';
+import { isPath, type Hop } from '../flow/hop.js';
 import { isLabel, type Label } from '../flow/label.js';
 import type { AgentRecord } from '../store/store.js';
 import { signCompactEdDsa, verifyEdDsaSignature } from './jws.js';
@@ -35,6 +36,10 @@ export interface EnvelopeClaims {
   readonly bh: string;
   /** The label of the content, as the sender declares it (it can only be raised downstream). */
   readonly lbl?: Label;
+  /** base64url SHA-256 of the capability chain the action relies on, binding the chain to it. */
+  readonly cap?: string;
+  /** The provenance path: the messages that led to this action. */
+  readonly path?: readonly Hop[];
 }
 
 export interface EnvelopeRequest {
@@ -43,6 +48,9 @@ export interface EnvelopeRequest {
   readonly act: ActionKind;
   readonly body: unknown;
   readonly label?: Label;
+  /** The capability chain (compact serialization) the action relies on; only its hash is signed in. */
+  readonly capability?: string;
+  readonly path?: readonly Hop[];
   /** Lifetime in seconds (default 60). */
   readonly ttlSeconds?: number;
 }
@@ -59,6 +67,8 @@ export function signEnvelope(key: SigningKey, request: EnvelopeRequest, clock: C
     jti: randomId(),
     bh: hashJson(request.body),
     ...(request.label === undefined ? {} : { lbl: request.label }),
+    ...(request.capability === undefined ? {} : { cap: capabilityHash(request.capability) }),
+    ...(request.path === undefined || request.path.length === 0 ? {} : { path: request.path }),
   };
   return Promise.resolve(signCompactEdDsa({ alg: 'EdDSA', typ: ENVELOPE_TYPE, kid: key.kid }, canonicalBytes(claims), key.privateKey));
 }
@@ -169,7 +179,7 @@ function decodeJsonSegment(segment: string, what: string): Record<string, unknow
   return value as Record<string, unknown>;
 }
 
-const CLAIM_KEYS = new Set(['v', 'iss', 'aud', 'act', 'iat', 'exp', 'jti', 'bh', 'lbl']);
+const CLAIM_KEYS = new Set(['v', 'iss', 'aud', 'act', 'iat', 'exp', 'jti', 'bh', 'lbl', 'cap', 'path']);
 
 function parseClaims(bytes: Uint8Array): EnvelopeClaims {
   let text: string;
@@ -201,5 +211,12 @@ function parseClaims(bytes: Uint8Array): EnvelopeClaims {
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw fail('CLAIM_INVALID', `claim "${key}" must be a NumericDate`);
   }
   if (c.lbl !== undefined && !isLabel(c.lbl)) throw fail('CLAIM_INVALID', 'claim "lbl" is not a label');
+  if (c.cap !== undefined && (typeof c.cap !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(c.cap))) throw fail('CLAIM_INVALID', 'claim "cap" is not a SHA-256 hash');
+  if (c.path !== undefined && !isPath(c.path)) throw fail('CLAIM_INVALID', 'claim "path" is not a provenance path');
   return c as unknown as EnvelopeClaims;
+}
+
+/** The hash an envelope's `cap` claim carries for a capability chain. */
+export function capabilityHash(chain: string): string {
+  return Buffer.from(sha256(chain)).toString('base64url');
 }

@@ -1,5 +1,6 @@
 import { isName } from '../core/ids.js';
 import { assertJson, type JsonValue } from '../core/json.js';
+import { isPath } from '../flow/hop.js';
 import { isLabel } from '../flow/label.js';
 import type { ApprovalResult, Decision, Finding, Labels, Principal, Provenance, Receipt } from './types.js';
 
@@ -21,13 +22,16 @@ export function isPrincipal(value: unknown): value is Principal {
     isObject(value) &&
     isName(value.agentId) &&
     (value.envelopeHash === undefined || typeof value.envelopeHash === 'string') &&
-    (value.declaredLabel === undefined || isLabel(value.declaredLabel))
+    (value.declaredLabel === undefined || isLabel(value.declaredLabel)) &&
+    (value.path === undefined || isPath(value.path))
   );
 }
 
 export function isProvenance(value: unknown): value is Provenance {
   return (
     isObject(value) &&
+    isPath(value.path) &&
+    (value.capabilities === undefined || (Array.isArray(value.capabilities) && value.capabilities.length <= 64)) &&
     isStringArray(value.chain, 64) &&
     value.chain.length > 0 &&
     typeof value.trust === 'number' &&

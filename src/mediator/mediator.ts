@@ -204,6 +204,7 @@ export class Mediator {
       ...(p.bodyHash !== null && this.#keepArguments(p.request) ? { args: p.request.body } : {}),
       envelopeHash: p.principal?.envelopeHash ?? null,
       chain: p.provenance?.chain ?? [],
+      path: p.provenance?.path ?? p.principal?.path ?? [],
       labels: p.labels ?? null,
       findings: p.findings ?? [],
       decision: p.decision ?? null,

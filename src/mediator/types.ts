@@ -1,6 +1,8 @@
 import type { ActionKind } from '../core/actions.js';
 import type { MassErrorCode } from '../core/errors.js';
 import type { JsonValue } from '../core/json.js';
+import type { Capability } from '../capability/capability.js';
+import type { Hop } from '../flow/hop.js';
 import type { Label } from '../flow/label.js';
 
 /** The stages of the mediator, in pipeline order (DESIGN.md). */
@@ -24,6 +26,10 @@ export interface ActionRequest {
   readonly label?: Label;
   /** The agent the transport authenticated (the SPIFFE ID of an mTLS peer): it must be the signer. */
   readonly transportPeer?: string;
+  /** The capability chain (compact serialization) the action relies on. */
+  readonly capability?: string;
+  /** The provenance path as tracked by an in-process host (ignored when an envelope carries one). */
+  readonly path?: readonly Hop[];
 }
 
 /** Who is acting, as established by authenticate. */
@@ -33,6 +39,8 @@ export interface Principal {
   readonly envelopeHash?: string;
   /** The label the sender declared for its content (signed, when it came in an envelope). */
   readonly declaredLabel?: Label;
+  /** The provenance path the sender declared (signed, when it came in an envelope). */
+  readonly path?: readonly Hop[];
 }
 
 /** On whose authority: the chain of agents behind the action and the trust it carries. */
@@ -41,6 +49,10 @@ export interface Provenance {
   readonly chain: readonly string[];
   /** Effective trust 0–100: the minimum along the chain. */
   readonly trust: number;
+  /** The messages that led to this action, oldest first. */
+  readonly path: readonly Hop[];
+  /** The effective capabilities, when the action relies on a capability chain. */
+  readonly capabilities?: readonly Capability[];
 }
 
 export interface Labels {
@@ -109,6 +121,7 @@ export interface RecordEntry {
   readonly args?: JsonValue;
   readonly envelopeHash: string | null;
   readonly chain: readonly string[];
+  readonly path: readonly Hop[];
   readonly labels: Labels | null;
   readonly findings: readonly Finding[];
   readonly decision: Decision | null;

@@ -7,13 +7,17 @@ import type { MassConfigInput } from '../config/schema.js';
 import { joinLabels, TRUSTED, type Label } from '../flow/label.js';
 import { signEnvelope } from '../identity/envelope.js';
 import type { SigningKey } from '../identity/keys.js';
-import { AgentRegistry } from '../identity/registry.js';
+import { AgentRegistry, ensureOwnerKey } from '../identity/registry.js';
 import { DurableReplayGuard } from '../identity/replay.js';
 import { Mediator } from '../mediator/mediator.js';
 import type { Approver, Observer, Recorder, Stages } from '../mediator/stages.js';
 import { ConfigLabeler } from '../mediator/stages/label.js';
 import { EnvelopeAuthenticator, HostAuthenticator } from '../mediator/stages/authenticate.js';
-import { SenderProvenance } from '../mediator/stages/provenance.js';
+import { ChainProvenance } from '../mediator/stages/provenance.js';
+import { chainOptionsFromStore } from '../capability/store-options.js';
+import { MemoryLinkMemory } from '../capability/memory.js';
+import type { VerifyChainOptions } from '../capability/verify.js';
+import type { Hop } from '../flow/hop.js';
 import { DetectorInspector } from '../mediator/stages/inspect.js';
 import { CedarDecider } from '../mediator/stages/decide.js';
 import { NoApprovalChannel } from '../mediator/stages/approve.js';
@@ -72,14 +76,20 @@ export class MediationError extends MassError {
  */
 export class TaskContext {
   readonly agent: string;
+  /** The messages that led to this task (empty for a task the user started). */
+  readonly path: readonly Hop[];
+  /** The capability chain this task acts under, if any. */
+  readonly capability: string | undefined;
   #label: Label;
   readonly #mesh: Mesh;
 
   /** @internal */
-  constructor(mesh: Mesh, agent: string, label: Label) {
+  constructor(mesh: Mesh, agent: string, label: Label, path: readonly Hop[] = [], capability?: string) {
     this.#mesh = mesh;
     this.agent = agent;
     this.#label = label;
+    this.path = path;
+    this.capability = capability;
   }
 
   get label(): Label {
@@ -88,14 +98,14 @@ export class TaskContext {
 
   /** Calls a tool through the mediator; its output taints the task as the tool's config says. */
   async call(tool: string, args: Record<string, JsonValue> = {}): Promise<JsonValue> {
-    const { value, label } = await this.#mesh.act(this.agent, 'tool', tool, args, this.#label);
+    const { value, label } = await this.#mesh.act(this, 'tool', tool, args);
     this.#label = joinLabels(this.#label, label);
     return value;
   }
 
   /** Sends a message through the mediator; the reply taints the task with the recipient's label. */
   async send(to: string, body: JsonValue): Promise<JsonValue> {
-    const { value, label } = await this.#mesh.act(this.agent, 'message', to, body, this.#label);
+    const { value, label } = await this.#mesh.act(this, 'message', to, body);
     this.#label = joinLabels(this.#label, label);
     return value;
   }
@@ -119,9 +129,12 @@ export class AgentHandle {
     return this;
   }
 
-  /** Runs a task for this agent, starting from the user's (trusted) request. */
-  task<T>(work: (ctx: TaskContext) => Promise<T>): Promise<T> {
-    return work(new TaskContext(this.#mesh, this.id, TRUSTED));
+  /**
+   * Runs a task for this agent, starting from the user's (trusted) request. With `capability`, every
+   * action of the task relies on that delegation chain (it must be within it).
+   */
+  task<T>(work: (ctx: TaskContext) => Promise<T>, options: { capability?: string } = {}): Promise<T> {
+    return work(new TaskContext(this.#mesh, this.id, TRUSTED, [], options.capability));
   }
 
   send(to: string, body: JsonValue): Promise<JsonValue> {
@@ -199,15 +212,18 @@ export class Mesh {
     this.#handlers.set(agent, handler);
   }
 
-  /** @internal Mediates one action of `actor` and returns its value and label, or throws MediationError. */
-  async act(actor: string, kind: ActionKind, target: string, body: JsonValue, label: Label): Promise<{ value: JsonValue; label: Label }> {
+  /** @internal Mediates one action of the task's agent and returns its value and label, or throws MediationError. */
+  async act(ctx: TaskContext, kind: ActionKind, target: string, body: JsonValue): Promise<{ value: JsonValue; label: Label }> {
     assertJson(body);
+    const actor = ctx.agent;
+    const label = ctx.label;
+    const capability = ctx.capability === undefined ? {} : { capability: ctx.capability };
     let replyLabel: Label | undefined;
     const request: ActionRequest = this.#signed
-      ? { kind, target, body, envelope: await this.#sign(actor, kind, target, body, label) }
-      : { kind, target, body, sender: actor, label };
+      ? { kind, target, body, envelope: await this.#sign(ctx, kind, target, body), ...capability }
+      : { kind, target, body, sender: actor, label, path: ctx.path, ...capability };
     const verdict = await this.mediator.mediate(request, {
-      run: async () => {
+      run: async (action) => {
         if (kind === 'tool') {
           const handler = this.#tools.get(target);
           if (handler === undefined) throw new MassError('TOOL_UNKNOWN', `no handler registered for tool "${target}"`);
@@ -216,9 +232,9 @@ export class Mesh {
         if (kind === 'message') {
           const handler = this.#handlers.get(target);
           if (handler === undefined) throw new MassError('AGENT_UNKNOWN', `agent "${target}" has no message handler`);
-          const ctx = new TaskContext(this, target, label);
-          const reply = await handler({ from: actor, body, label }, ctx);
-          replyLabel = ctx.label;
+          const recipient = new TaskContext(this, target, label, [...ctx.path, { agent: actor, action: action.actionId }]);
+          const reply = await handler({ from: actor, body, label }, recipient);
+          replyLabel = recipient.label;
           return reply;
         }
         throw new MassError('EXECUTION_FAILED', `the in-process mesh does not perform ${kind} actions`);
@@ -228,13 +244,18 @@ export class Mesh {
     return { value: verdict.result, label: replyLabel ?? verdict.label };
   }
 
-  async #sign(actor: string, kind: ActionKind, target: string, body: JsonValue, label: Label): Promise<string> {
+  async #sign(ctx: TaskContext, kind: ActionKind, target: string, body: JsonValue): Promise<string> {
+    const actor = ctx.agent;
     let key = this.#keys.get(actor);
     if (key === undefined) {
       key = await this.registry.signingKey(actor);
       this.#keys.set(actor, key);
     }
-    return signEnvelope(key, { iss: actor, aud: audienceOf(kind, target), act: kind, body, label }, this.#clock);
+    return signEnvelope(
+      key,
+      { iss: actor, aud: audienceOf(kind, target), act: kind, body, label: ctx.label, path: ctx.path, ...(ctx.capability === undefined ? {} : { capability: ctx.capability }) },
+      this.#clock,
+    );
   }
 
   /** Flushes replay state and closes the store if the mesh opened it. */
@@ -267,6 +288,10 @@ export async function createMesh(config: MassConfig | MassConfigInput, options: 
   const store = options.store ?? openStore(loaded.data.store, loaded.dir);
   try {
     const registry = new AgentRegistry(store, clock);
+    if (options.autoRegister ?? true) await ensureOwnerKey(store, clock);
+    let chainOptionsPromise: Promise<VerifyChainOptions> | undefined;
+    const links = new MemoryLinkMemory();
+    const chainOptions = () => (chainOptionsPromise ??= chainOptionsFromStore(store, clock, { clockSkewSeconds: loaded.data.envelopes.clockSkewSeconds, links }));
     const log = await AuditLog.open(store, { origin: logOrigin(loaded.data.trustDomain), clock });
     if (options.autoRegister ?? true) {
       for (const id of Object.keys(loaded.data.agents)) {
@@ -282,7 +307,7 @@ export async function createMesh(config: MassConfig | MassConfigInput, options: 
       authenticate: signed
         ? new EnvelopeAuthenticator({ keys: registry, replay, clock, ...loaded.data.envelopes })
         : new HostAuthenticator(store.agents),
-      provenance: new SenderProvenance(),
+      provenance: new ChainProvenance(chainOptions, store.agents),
       label: new ConfigLabeler(loaded.data),
       inspect: new DetectorInspector(),
       decide: new CedarDecider(policy, loaded.data),

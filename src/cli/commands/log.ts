@@ -7,6 +7,7 @@ import type { MassConfig } from '../../config/load.js';
 import { decodeEntry, externalEntry, type LogEntry } from '../../audit/entry.js';
 import { AuditLog, logOrigin } from '../../audit/log.js';
 import { parseVerifierKey, verifierKey } from '../../audit/note.js';
+import { formatTrace, traceAction } from '../../audit/trace.js';
 import { verifyLog } from '../../audit/verify-log.js';
 import type { LogRow, Store } from '../../store/store.js';
 import { loadCommandConfig, withStore } from '../context.js';
@@ -168,5 +169,14 @@ export async function logTailCommand(io: Io, configOption: string | undefined, o
         return;
       }
     }
+  });
+}
+
+/** `mass log trace <action-id>`: the tree of actions derived from one, with the path that led to it. */
+export async function logTraceCommand(io: Io, configOption: string | undefined, actionId: string, json: boolean): Promise<void> {
+  await withLog(io, configOption, async (log, store) => {
+    const trace = traceAction(store, log.size, actionId);
+    if (trace === undefined) throw new MassError('LOG_INVALID', `no mediated action with id ${actionId} in the log`);
+    io.out(json ? `${JSON.stringify(trace, null, 2)}\n` : formatTrace(trace));
   });
 }

@@ -1,8 +1,8 @@
 import { audienceOf } from '../../core/actions.js';
 import type { Clock } from '../../core/clock.js';
 import { MassError } from '../../core/errors.js';
-import { sha256 } from '../../core/hash.js';
-import { verifyEnvelope } from '../../identity/envelope.js';
+import { constantTimeEqual, sha256 } from '../../core/hash.js';
+import { capabilityHash, verifyEnvelope } from '../../identity/envelope.js';
 import type { KeyResolver } from '../../identity/registry.js';
 import type { ReplayGuard } from '../../identity/replay.js';
 import type { AgentTable } from '../../store/store.js';
@@ -32,6 +32,14 @@ export class EnvelopeAuthenticator implements Authenticator {
       audience: audienceOf(request.kind, request.target),
       action: request.kind,
     });
+    // The capability chain travels beside the envelope; the signed hash binds it to this action.
+    const claimed = verified.claims.cap;
+    if ((claimed === undefined) !== (request.capability === undefined)) {
+      throw new MassError('CLAIM_INVALID', claimed === undefined ? 'a capability chain came with an envelope that does not name one' : 'the envelope names a capability chain that did not come with it');
+    }
+    if (claimed !== undefined && request.capability !== undefined && !constantTimeEqual(claimed, capabilityHash(request.capability))) {
+      throw new MassError('CLAIM_INVALID', 'the capability chain is not the one the envelope was signed for');
+    }
     if (request.transportPeer !== undefined && request.transportPeer !== verified.claims.iss) {
       throw new MassError('PEER_MISMATCH', `the envelope is signed by "${verified.claims.iss}" but the connection is authenticated as "${request.transportPeer}"`);
     }
@@ -39,6 +47,7 @@ export class EnvelopeAuthenticator implements Authenticator {
       agentId: verified.claims.iss,
       envelopeHash: Buffer.from(sha256(request.envelope)).toString('base64url'),
       ...(verified.claims.lbl === undefined ? {} : { declaredLabel: verified.claims.lbl }),
+      ...(verified.claims.path === undefined ? {} : { path: verified.claims.path }),
     };
   }
 }
@@ -64,6 +73,10 @@ export class HostAuthenticator implements Authenticator {
     if (agent === undefined) throw new MassError('KEY_UNKNOWN', `agent "${request.sender}" is not registered`);
     if (agent.status === 'revoked') throw new MassError('AGENT_REVOKED', `agent "${agent.id}" is revoked`);
     if (agent.status === 'quarantined') throw new MassError('AGENT_QUARANTINED', `agent "${agent.id}" is quarantined`);
-    return { agentId: agent.id, ...(request.label === undefined ? {} : { declaredLabel: request.label }) };
+    return {
+      agentId: agent.id,
+      ...(request.label === undefined ? {} : { declaredLabel: request.label }),
+      ...(request.path === undefined ? {} : { path: request.path }),
+    };
   }
 }
