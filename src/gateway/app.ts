@@ -24,8 +24,8 @@ const MAX_REQUEST_BYTES = 1024 * 1024 + 64 * 1024;
 
 /**
  * The HTTP gateway for agents in any language. Every route needs an authenticated peer (mTLS);
- * `POST /v1/envelopes` takes a signed envelope and its body, runs it through the mediator, and
- * answers with the verdict. The peer must be the envelope's signer.
+ * `POST /v1/envelopes` takes a signed envelope, its body and, when the action relies on one, its
+ * capability chain; runs it through the mediator, and answers with the verdict. The peer must be the envelope's signer.
  */
 export function createGatewayApp(options: GatewayOptions): Hono {
   const app = new Hono();
@@ -84,13 +84,14 @@ export function createGatewayApp(options: GatewayOptions): Hono {
 
 function requestShape(input: JsonValue): Omit<ActionRequest, 'transportPeer'> | string {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return 'body must be a JSON object';
-  const { kind, target, body, envelope } = input as Record<string, JsonValue | undefined>;
-  for (const key of Object.keys(input)) if (!['kind', 'target', 'body', 'envelope'].includes(key)) return `unknown field "${key}"`;
+  const { kind, target, body, envelope, capability } = input as Record<string, JsonValue | undefined>;
+  for (const key of Object.keys(input)) if (!['kind', 'target', 'body', 'envelope', 'capability'].includes(key)) return `unknown field "${key}"`;
   if (!isActionKind(kind)) return 'kind must be an action kind';
   if (typeof target !== 'string') return 'target must be a string';
   if (typeof envelope !== 'string') return 'envelope must be a string (compact JWS)';
   if (body === undefined) return 'body is missing';
-  return { kind, target, body, envelope };
+  if (capability !== undefined && typeof capability !== 'string') return 'capability must be a string (a chain of compact JWS links)';
+  return { kind, target, body, envelope, ...(capability === undefined ? {} : { capability }) };
 }
 
 /** What an allowed action does at the gateway: messages go to the recipient's mailbox; tools to their executors. */

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { Io } from '../../src/cli/io.js';
 import { run } from '../../src/cli/main.js';
+import { EXAMPLE_FILES } from '../../src/config/example.js';
 import { openssl, show, tempDir, writeFiles, type Result } from './support.js';
 
 /** `mass ca …` run in-process (`run(argv, io)`) in a directory set up by `mass init`. */
@@ -39,17 +40,26 @@ describe('mass ca', () => {
     await ok(dir, 'init');
   });
 
-  test('ca issue before ca init is CA_NOT_INITIALIZED (exit 1), and writes nothing', async () => {
-    const r = await mass(dir, 'ca', 'issue', 'billing', '--out', 'certs');
+  test('ca issue in a store without a CA is CA_NOT_INITIALIZED (exit 1), and writes nothing', async () => {
+    // A store made by `mass agent add` rather than `mass init` (which creates the CA).
+    const bare = tempDir('mass-ca-bare-');
+    for (const file of EXAMPLE_FILES) {
+      mkdirSync(dirname(join(bare, file.path)), { recursive: true });
+      writeFileSync(join(bare, file.path), file.content);
+    }
+    await ok(bare, 'agent', 'add', 'billing');
+    const r = await mass(bare, 'ca', 'issue', 'billing', '--out', 'certs');
     assert.equal(r.status, 1, show(r));
     assert.match(r.stderr, /\[CA_NOT_INITIALIZED\]/);
     assert.match(r.stderr, /mass ca init/);
-    assert.equal(existsSync(certs), false);
+    assert.equal(existsSync(join(bare, 'certs')), false);
+    const created = await ok(bare, 'ca', 'init');
+    assert.match(created.stdout, /^created certificate authority CN=MASS CA example\.org$/m);
   });
 
-  test('ca init creates the CA and prints its fingerprint; a second init keeps it', async () => {
+  test('mass init created the CA; ca init prints its fingerprint and keeps it', async () => {
     const first = await ok(dir, 'ca', 'init');
-    assert.match(first.stdout, /^created certificate authority CN=MASS CA example\.org$/m);
+    assert.match(first.stdout, /^using existing certificate authority CN=MASS CA example\.org$/m);
     const fingerprint = /^sha256 fingerprint ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})$/m.exec(first.stdout)?.[1];
     assert.ok(fingerprint !== undefined, first.stdout);
     const again = await ok(dir, 'ca', 'init');

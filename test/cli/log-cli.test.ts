@@ -32,7 +32,7 @@ async function cli(argv: string[], stdin = ''): Promise<{ status: number; stdout
 test('mass log append: one {"index": n} per JSON line, after the entries mass init logged', async () => {
   const r = await cli(['log', 'append'], '{"event":"deploy","by":"ci"}\n\n{"event":"rotate"}\n');
   assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(r.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown), [{ index: 3 }, { index: 4 }]);
+  assert.deepEqual(r.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown), [{ index: 4 }, { index: 5 }]);
 });
 
 test('mass log append: a line that is not a JSON object appends nothing and exits 2', async () => {
@@ -42,7 +42,7 @@ test('mass log append: a line that is not a JSON object appends nothing and exit
     assert.match(r.stderr, /nothing was appended/);
   }
   const show = await cli(['log', 'show', '--json']);
-  assert.equal(show.stdout.trim().split('\n').length, 5);
+  assert.equal(show.stdout.trim().split('\n').length, 6);
 });
 
 test('mass log checkpoint, proof, consistency: the documented shapes', async () => {
@@ -50,21 +50,21 @@ test('mass log checkpoint, proof, consistency: the documented shapes', async () 
   assert.equal(cp.status, 0, cp.stderr);
   const lines = cp.stdout.split('\n');
   assert.equal(lines[0], 'example.org/mass/audit-log');
-  assert.equal(lines[1], '5');
+  assert.equal(lines[1], '6');
   assert.match(lines[2] ?? '', /^[A-Za-z0-9+/]{43}=$/);
   assert.equal(lines[3], '');
   assert.match(lines[4] ?? '', /^— example\.org\/mass\/audit-log [A-Za-z0-9+/]+=*$/);
 
   const proof = JSON.parse((await cli(['log', 'proof', '--index', '3'])).stdout) as Record<string, unknown>;
   assert.deepEqual(Object.keys(proof), ['index', 'tree_size', 'leaf_hash', 'root', 'proof']);
-  assert.equal(proof.tree_size, 5);
+  assert.equal(proof.tree_size, 6);
   assert.equal(proof.root, lines[2]);
   const sized = JSON.parse((await cli(['log', 'proof', '--index', '1', '--size', '3'])).stdout) as Record<string, unknown>;
   assert.equal(sized.tree_size, 3);
 
   const consistency = JSON.parse((await cli(['log', 'consistency', '--from', '2'])).stdout) as Record<string, unknown>;
   assert.deepEqual(Object.keys(consistency), ['from', 'to', 'root_from', 'root_to', 'proof']);
-  assert.equal(consistency.to, 5);
+  assert.equal(consistency.to, 6);
   assert.equal(consistency.root_to, lines[2]);
 
   assert.equal((await cli(['log', 'proof', '--index', '9'])).status, 1);
@@ -75,14 +75,14 @@ test('mass log show filters by agent, decision and time; tail prints the last en
   const all = await cli(['log', 'show']);
   assert.match(all.stdout, /admin\tagent\.add router/);
   const byAgent = await cli(['log', 'show', '--agent', 'cli', '--json']);
-  assert.equal(byAgent.stdout.trim().split('\n').length, 3);
+  assert.equal(byAgent.stdout.trim().split('\n').length, 4);
   const denies = await cli(['log', 'show', '--decision', 'deny']);
   assert.equal(denies.stdout, '');
   const future = await cli(['log', 'show', '--since', '2999-01-01']);
   assert.equal(future.stdout, '');
   assert.equal((await cli(['log', 'show', '--since', 'yesterday-ish'])).status, 1);
   const tail = await cli(['log', 'tail', '-n', '2', '--json']);
-  assert.deepEqual(tail.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { index: number }).index), [3, 4]);
+  assert.deepEqual(tail.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { index: number }).index), [4, 5]);
 });
 
 test('mass log verify --key: checkpoints must be signed by the pinned key', async () => {
@@ -97,13 +97,13 @@ test('mass log verify --key: checkpoints must be signed by the pinned key', asyn
 test('mass log verify: ok, then after one byte of one entry changes, non-zero naming the index (real executable)', async () => {
   const ok = await exec(['log', 'verify']);
   assert.equal(ok.status, 0, ok.stderr);
-  assert.match(ok.stdout, /^ok: 5 entries/);
+  assert.match(ok.stdout, /^ok: 6 entries/);
   const db = new Database(join(dir, '.mass', 'mass.db'));
-  db.prepare("UPDATE log_entries SET entry = CAST(replace(CAST(entry AS TEXT), 'rotate', 'rotatf') AS BLOB) WHERE idx = 4").run();
+  db.prepare("UPDATE log_entries SET entry = CAST(replace(CAST(entry AS TEXT), 'rotate', 'rotatf') AS BLOB) WHERE idx = 5").run();
   db.close();
   const bad = await exec(['log', 'verify']);
   assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /index 4: entry bytes do not match/);
+  assert.match(bad.stderr, /index 5: entry bytes do not match/);
   assert.match(bad.stderr, /\[LOG_INVALID\]/);
 });
 

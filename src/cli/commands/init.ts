@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { MassError } from '../../core/errors.js';
 import { EXAMPLE_FILES } from '../../config/example.js';
 import { loadConfigFile } from '../../config/load.js';
+import { initCertificateAuthority } from '../../ca/authority.js';
 import { AgentRegistry, ensureOwnerKey } from '../../identity/registry.js';
 import { loadPolicySet } from '../../policy/load.js';
 import { recordAdmin, withStore } from '../context.js';
@@ -31,6 +32,8 @@ export async function initCommand(io: Io, dirArg: string | undefined, options: I
   loadPolicySet(config); // the example must be valid; fail loudly if it is not
   const created = await withStore(config, async (store) => {
     const ownerCreated = await ensureOwnerKey(store);
+    const { created: caCreated } = await initCertificateAuthority(store, config);
+    if (caCreated) await recordAdmin(store, config, 'ca.init', 'ca', 'mass init');
     const registry = new AgentRegistry(store);
     const agents: string[] = [];
     for (const id of Object.keys(config.data.agents)) {
@@ -40,9 +43,9 @@ export async function initCommand(io: Io, dirArg: string | undefined, options: I
         agents.push(id);
       }
     }
-    return { ownerCreated, agents };
+    return { ownerCreated, caCreated, agents };
   });
   io.out(`wrote ${EXAMPLE_FILES.map((f) => f.path).join(', ')} in ${dir}\n`);
-  io.out(`store ${config.data.store}: ${created.ownerCreated ? 'created the mesh owner key; ' : ''}registered ${created.agents.length > 0 ? created.agents.join(', ') : 'no new agents'}\n`);
+  io.out(`store ${config.data.store}: ${created.ownerCreated ? 'created the mesh owner key; ' : ''}${created.caCreated ? 'created the certificate authority; ' : ''}registered ${created.agents.length > 0 ? created.agents.join(', ') : 'no new agents'}\n`);
   io.out(`next: mass check-config${dirArg === undefined ? '' : ` --config ${join(dirArg, 'mass.yaml')}`}\n`);
 }

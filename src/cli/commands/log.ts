@@ -93,7 +93,8 @@ export async function logVerifyCommand(io: Io, configOption: string | undefined,
     const verifier = vkey === undefined ? log.verifier : parseVerifierKey(vkey);
     const result = await verifyLog(store, log.origin, verifier);
     const root = Buffer.from(result.root).toString('base64');
-    io.out(`ok: ${result.size} entries re-hashed, root ${root}; ${result.checkpoints} signed checkpoint(s) match (latest covers ${result.checkpointSize})\n`);
+    const covered = result.checkpoints === 0 ? 'no signed checkpoint yet (run `mass log checkpoint`)' : `${result.checkpoints} signed checkpoint(s) match (latest covers ${result.checkpointSize})`;
+    io.out(`ok: ${result.size} entries re-hashed, root ${root}; ${covered}\n`);
   });
 }
 
