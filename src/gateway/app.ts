@@ -27,15 +27,23 @@ const MAX_REQUEST_BYTES = 1024 * 1024 + 64 * 1024;
  * `POST /v1/envelopes` takes a signed envelope, its body and, when the action relies on one, its
  * capability chain; runs it through the mediator, and answers with the verdict. The peer must be the envelope's signer.
  */
-export function createGatewayApp(options: GatewayOptions): Hono {
-  const app = new Hono();
+export function createGatewayApp(options: GatewayOptions): Hono<{ Variables: { peer: string } }> {
+  const app = new Hono<{ Variables: { peer: string } }>();
   app.use('*', bodyLimit({ maxSize: MAX_REQUEST_BYTES, onError: (c) => c.json({ ok: false, code: 'REQUEST_MALFORMED', reason: 'request body too large' }, 413) }));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
-  app.post('/v1/envelopes', async (c) => {
+  // Every /v1 route acts for the agent the transport authenticated.
+  app.use('/v1/*', async (c, next) => {
     const peer = await options.peerOf(c);
     if (peer === undefined) return c.json({ ok: false, code: 'PEER_MISMATCH', reason: 'no authenticated client certificate' }, 401);
+    c.set('peer', peer);
+    await next();
+    return undefined;
+  });
+
+  app.post('/v1/envelopes', async (c) => {
+    const peer = c.get('peer');
     // Attacker-controlled: parse, then check the shape before the mediator sees it.
     let input: unknown;
     try {
@@ -52,8 +60,7 @@ export function createGatewayApp(options: GatewayOptions): Hono {
   });
 
   app.get('/v1/inbox', async (c) => {
-    const peer = await options.peerOf(c);
-    if (peer === undefined) return c.json({ ok: false, code: 'PEER_MISMATCH', reason: 'no authenticated client certificate' }, 401);
+    const peer = c.get('peer');
     const limit = Math.min(1000, Math.max(1, Number(c.req.query('limit') ?? '100') || 100));
     const messages = await options.mailbox.pending(peer, limit);
     return c.json({
@@ -62,8 +69,7 @@ export function createGatewayApp(options: GatewayOptions): Hono {
   });
 
   app.post('/v1/inbox/ack', async (c) => {
-    const peer = await options.peerOf(c);
-    if (peer === undefined) return c.json({ ok: false, code: 'PEER_MISMATCH', reason: 'no authenticated client certificate' }, 401);
+    const peer = c.get('peer');
     let input: unknown;
     try {
       input = await c.req.json();

@@ -35,7 +35,7 @@ export function tlsPeer<T>(c: Context, identify: (socket: TLSSocket) => T): T | 
  * Serves `app` over HTTPS with mutual TLS: clients must present a certificate of the CA (checked
  * against the CRL); anything else is refused during the handshake, before HTTP.
  */
-export function startGateway(app: Hono, tls: GatewayTls, options: { host: string; port: number }): Promise<RunningGateway> {
+export function startGateway(app: { fetch: Hono['fetch'] }, tls: GatewayTls, options: { host: string; port: number }): Promise<RunningGateway> {
   const server = createAdaptorServer({
     fetch: app.fetch,
     createServer,
