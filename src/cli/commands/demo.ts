@@ -8,6 +8,7 @@ import { TRUSTED } from '../../flow/label.js';
 import { signEnvelope } from '../../identity/envelope.js';
 import { generateEd25519Key } from '../../identity/keys.js';
 import { systemClock } from '../../core/clock.js';
+import { formatTrace, traceAction } from '../../audit/trace.js';
 import { verifyLog } from '../../audit/verify-log.js';
 import type { MediationEvent } from '../../mediator/types.js';
 import { createMesh, MediationError } from '../../mesh/mesh.js';
@@ -122,6 +123,10 @@ async function runScenario(io: Io, dir: string): Promise<void> {
       for (const e of events.slice(before)) io.out(`    ${describeEvent(e)}\n`);
     }
     const stolen = ledger.filter((entry) => entry.to === 'XYZ-666').reduce((sum, entry) => sum + entry.amount, 0);
+    const injected = events.find((e) => e.kind === 'message' && e.actor === 'router' && e.target === 'billing');
+    await mesh.log.flush();
+    const trace = injected === undefined ? undefined : traceAction(mesh.store, mesh.log.size, injected.actionId);
+    if (trace !== undefined) io.out(`\nmass log trace ${trace.root.actionId} (the injected ticket):\n${formatTrace(trace).trimEnd().replace(/^/gm, '  ')}\n`);
     io.out(`\neffects: ledger ${JSON.stringify(ledger)}; ${outbox.length} reply sent; money reaching the attacker: ${stolen}\n`);
     const checkpoint = await mesh.log.checkpoint();
     const verified = await verifyLog(mesh.store, mesh.log.origin, mesh.log.verifier);
