@@ -40,8 +40,10 @@ export class MemoryReplayGuard implements ReplayGuard {
 /**
  * The replay guard of a mesh or gateway: exact in memory, and written behind to the store in
  * batches (every `flushMs`, one transaction), so that a restart reloads the ids that are still
- * live. A crash can lose at most the ids of the last `flushMs`. If a flush fails, every later
- * check fails closed (STORE_FAILED) until a flush succeeds.
+ * live. A crash can lose at most the ids of the last `flushMs`. An id new to this process is also
+ * looked up in the store, so another process sharing it (a gateway and a mesh) catches replays of
+ * what the first one accepted once that one has flushed. If a flush fails, every later check fails
+ * closed (STORE_FAILED) until a flush succeeds.
  */
 export class DurableReplayGuard implements ReplayGuard {
   readonly #memory: MemoryReplayGuard;
@@ -68,12 +70,13 @@ export class DurableReplayGuard implements ReplayGuard {
     return guard;
   }
 
-  remember(jti: string, expiresAt: number, now: number): Promise<boolean> {
-    if (this.#failure !== undefined) return Promise.reject(new MassError('STORE_FAILED', 'replay state could not be stored', { cause: this.#failure }));
-    if (!this.#memory.rememberNow(jti, expiresAt, now)) return Promise.resolve(false);
+  async remember(jti: string, expiresAt: number, now: number): Promise<boolean> {
+    if (this.#failure !== undefined) throw new MassError('STORE_FAILED', 'replay state could not be stored', { cause: this.#failure });
+    if (!this.#memory.rememberNow(jti, expiresAt, now)) return false;
+    if (await this.#table.has(jti, now)) return false; // seen by another process sharing the store
     this.#pending.push({ jti, expiresAt });
     this.#schedule();
-    return Promise.resolve(true);
+    return true;
   }
 
   #schedule(): void {

@@ -218,6 +218,7 @@ class SqliteReplay implements ReplayTable {
   readonly #insert: Database.Statement;
   readonly #purge: Database.Statement;
   readonly #live: Database.Statement<[number], { jti: string; expires_at: number }>;
+  readonly #has: Database.Statement<[string, number], { one: number }>;
   readonly #upsert: Database.Statement;
   readonly #remember: (jti: string, expiresAt: number, now: number) => boolean;
   readonly #rememberAll: (entries: readonly ReplayEntry[], now: number) => void;
@@ -230,6 +231,7 @@ class SqliteReplay implements ReplayTable {
     );
     this.#purge = db.prepare('DELETE FROM replay WHERE expires_at <= ?');
     this.#live = db.prepare('SELECT jti, expires_at FROM replay WHERE expires_at > ?');
+    this.#has = db.prepare('SELECT 1 AS one FROM replay WHERE jti = ? AND expires_at > ?');
     this.#upsert = db.prepare(
       'INSERT INTO replay (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO UPDATE SET expires_at = max(replay.expires_at, excluded.expires_at)',
     );
@@ -261,6 +263,10 @@ class SqliteReplay implements ReplayTable {
     } catch (error) {
       return Promise.reject(new MassError('STORE_FAILED', 'cannot record envelope ids', { cause: error }));
     }
+  }
+
+  has(jti: string, now: number): Promise<boolean> {
+    return Promise.resolve(this.#has.get(jti, now) !== undefined);
   }
 
   live(now: number): Promise<ReplayEntry[]> {

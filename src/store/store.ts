@@ -73,6 +73,8 @@ export interface ReplayTable {
   rememberAll(entries: readonly ReplayEntry[], now: number): Promise<void>;
   /** Ids that have not expired at `now`. */
   live(now: number): Promise<ReplayEntry[]>;
+  /** True if `jti` is stored and has not expired at `now` (another process may have seen it). */
+  has(jti: string, now: number): Promise<boolean>;
 }
 
 /** One stored leaf of the audit log. */

@@ -40,6 +40,7 @@ test('durable replay guard: after a failed write every check fails closed until 
   const table: ReplayTable = {
     remember: () => Promise.resolve(true),
     live: () => Promise.resolve([]),
+    has: () => Promise.resolve(false),
     rememberAll: (entries) => {
       if (broken) return Promise.reject(new Error('disk full'));
       stored.push(...entries.map((e) => e.jti));
@@ -54,4 +55,24 @@ test('durable replay guard: after a failed write every check fails closed until 
   await guard.flush();
   assert.deepEqual(stored, ['x']);
   assert.equal(await guard.remember('y', clock.now() + 1000, clock.now()), true);
+});
+
+test('durable replay guard: a second process sharing the store refuses an id the first accepted and flushed', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mass-replay-shared-'));
+  const clock = new ManualClock();
+  try {
+    const a = openSqliteStore(join(dir, 'mass.db'));
+    const b = openSqliteStore(join(dir, 'mass.db'));
+    const gatewayGuard = await DurableReplayGuard.open(a.replay, clock);
+    const meshGuard = await DurableReplayGuard.open(b.replay, clock);
+    assert.equal(await gatewayGuard.remember('alice/1', clock.now() + 60_000, clock.now()), true);
+    await gatewayGuard.flush();
+    assert.equal(await meshGuard.remember('alice/1', clock.now() + 60_000, clock.now()), false);
+    assert.equal(await meshGuard.remember('alice/2', clock.now() + 60_000, clock.now()), true);
+    await meshGuard.flush();
+    await a.close();
+    await b.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
