@@ -7,6 +7,7 @@ import { capDelegateCommand, capIssueCommand, capRevokeCommand, capVerifyCommand
 import { checkConfigCommand } from './commands/check-config.js';
 import { demoCommand } from './commands/demo.js';
 import { initCommand } from './commands/init.js';
+import { mcpProxyCommand } from './commands/mcp-proxy.js';
 import { upCommand } from './commands/up.js';
 import {
   logAppendCommand,
@@ -183,6 +184,16 @@ function buildProgram(io: Io): Command {
     .option('--port <n>', 'port (0 picks a free one)', integer, 7420)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .action((opts: { port: number; host: string }, cmd: Command) => upCommand(io, globals(cmd).config, opts));
+
+  program
+    .command('mcp-proxy [command...]')
+    .description('serve an MCP server on stdio for an agent, mediating every tool call (upstream: mcpServers.NAME.command, or the command after --)')
+    .requiredOption('--agent <id>', 'the agent the client acts as')
+    .requiredOption('--server <name>', 'the upstream server, a key of mcpServers (its tools are Tool::"NAME/<tool>")')
+    .option('--timeout <ms>', 'longest wait for the upstream to start or answer', integer, 30_000)
+    .action((command: string[], opts: { agent: string; server: string; timeout: number }, cmd: Command) =>
+      mcpProxyCommand(io, globals(cmd).config, { agent: opts.agent, server: opts.server, command, timeoutMs: opts.timeout }),
+    );
 
   program
     .command('demo')

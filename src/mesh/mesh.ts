@@ -10,7 +10,7 @@ import type { SigningKey } from '../identity/keys.js';
 import { AgentRegistry, ensureOwnerKey } from '../identity/registry.js';
 import { DurableReplayGuard } from '../identity/replay.js';
 import { Mediator } from '../mediator/mediator.js';
-import type { Approver, Observer, Recorder, Stages } from '../mediator/stages.js';
+import type { Approver, Effect, Observer, Recorder, Stages } from '../mediator/stages.js';
 import { ConfigLabeler } from '../mediator/stages/label.js';
 import { EnvelopeAuthenticator, HostAuthenticator } from '../mediator/stages/authenticate.js';
 import { ChainProvenance } from '../mediator/stages/provenance.js';
@@ -242,6 +242,21 @@ export class Mesh {
     });
     if (!verdict.ok) throw new MediationError(verdict);
     return { value: verdict.result, label: replyLabel ?? verdict.label };
+  }
+
+  /**
+   * Mediates one action of `agent` whose effect runs outside the mesh (a gateway forwarding a tool
+   * call to an upstream server). The action is signed as `act` signs it, with `label` as the agent's
+   * context label (default: trusted, a task the user started). Returns the verdict, never throws a
+   * refusal; throws TypeError for a body that is not JSON.
+   */
+  async mediate(agent: string, kind: ActionKind, target: string, body: JsonValue, effect: Effect, label: Label = TRUSTED): Promise<Verdict> {
+    assertJson(body);
+    const ctx = new TaskContext(this, agent, label);
+    const request: ActionRequest = this.#signed
+      ? { kind, target, body, envelope: await this.#sign(ctx, kind, target, body) }
+      : { kind, target, body, sender: agent, label, path: [] };
+    return this.mediator.mediate(request, effect);
   }
 
   async #sign(ctx: TaskContext, kind: ActionKind, target: string, body: JsonValue): Promise<string> {

@@ -90,9 +90,10 @@ export class CedarDecider implements Decider {
 
   #checkArguments(toolName: string, body: unknown): Decision | undefined {
     const tool = this.#config.tools[toolName];
-    if (tool === undefined) return deny('TOOL_UNKNOWN', `tool "${toolName}" is not declared in mass.yaml`);
+    if (tool === undefined && !isMcpTool(this.#config, toolName)) return deny('TOOL_UNKNOWN', `tool "${toolName}" is not declared in mass.yaml`);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return deny('ARGUMENT_INVALID', `arguments of "${toolName}" must be a JSON object`);
-    if (tool.args === undefined) return undefined;
+    // A tool of a declared MCP server (`S/<tool>`) declares no arguments: any object is passed to policy as is.
+    if (tool?.args === undefined) return undefined;
     for (const [name, value] of Object.entries(body)) {
       const type = tool.args[name];
       if (type === undefined) return deny('ARGUMENT_INVALID', `argument "${name}" is not declared for tool "${toolName}"`);
@@ -100,6 +101,12 @@ export class CedarDecider implements Decider {
     }
     return undefined;
   }
+}
+
+/** `S/<tool>` where `S` is a key of `mcpServers`: a tool of that MCP server (DESIGN.md). */
+export function isMcpTool(config: Pick<MassConfigData, 'mcpServers'>, name: string): boolean {
+  const slash = name.indexOf('/');
+  return slash > 0 && slash < name.length - 1 && Object.hasOwn(config.mcpServers, name.slice(0, slash));
 }
 
 function deny(code: Decision['code'] & string, reason: string, policyIds: string[] = []): Decision {

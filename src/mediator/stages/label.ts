@@ -10,9 +10,11 @@ import type { ActionRequest, Labels, Principal } from '../types.js';
  */
 export class ConfigLabeler implements Labeler {
   readonly #tools: MassConfigData['tools'];
+  readonly #servers: MassConfigData['mcpServers'];
 
   constructor(config: MassConfigData) {
     this.#tools = config.tools;
+    this.#servers = config.mcpServers;
   }
 
   label(request: ActionRequest, principal: Principal): Labels {
@@ -27,8 +29,10 @@ export class ConfigLabeler implements Labeler {
   #output(request: ActionRequest, action: Label): Label {
     switch (request.kind) {
       case 'tool': {
-        const tool = this.#tools[request.target];
-        return tool?.output === 'trusted' ? TRUSTED : untrusted(`tool:${request.target}`);
+        // A tool of MCP server S (`S/<tool>`, not declared under tools) has the server's output integrity.
+        const slash = request.target.indexOf('/');
+        const output = this.#tools[request.target]?.output ?? (slash > 0 ? this.#servers[request.target.slice(0, slash)]?.output : undefined);
+        return output === 'trusted' ? TRUSTED : untrusted(`tool:${request.target}`);
       }
       case 'memory.read':
         return joinLabels(action, untrusted(`memory:${request.target}`));

@@ -1,0 +1,47 @@
+import { MassError } from '../../core/errors.js';
+import { McpProxy } from '../../mcp/proxy.js';
+import { Upstream } from '../../mcp/upstream.js';
+import { createMesh } from '../../mesh/mesh.js';
+import { loadCommandConfig } from '../context.js';
+import type { Io } from '../io.js';
+
+export interface McpProxyCommandOptions {
+  readonly agent: string;
+  readonly server: string;
+  /** The upstream command given after `--` (overrides `mcpServers.<server>.command`). */
+  readonly command: readonly string[];
+  readonly timeoutMs: number;
+}
+
+/**
+ * `mass mcp-proxy --agent ID --server NAME [-- CMD ARGS...]`: an MCP server on this process's stdio,
+ * in front of the upstream MCP server NAME. Stdout carries MCP only; diagnostics go to stderr.
+ * Runs until the client closes stdin, then stops the upstream, flushes the log and closes the store.
+ */
+export async function mcpProxyCommand(io: Io, configOption: string | undefined, options: McpProxyCommandOptions): Promise<void> {
+  const config = loadCommandConfig(io, configOption);
+  const declared = config.data.mcpServers[options.server];
+  if (declared === undefined) throw new MassError('CONFIG_INVALID', `MCP server "${options.server}" is not declared under mcpServers in ${config.file}`);
+  const command = options.command.length > 0 ? options.command : (declared.command ?? []);
+  const [program, ...args] = command;
+  if (program === undefined) throw new MassError('CONFIG_INVALID', `MCP server "${options.server}" has a url; the stdio proxy needs a command (after --)`);
+  if (!(options.agent in config.data.agents)) throw new MassError('AGENT_UNKNOWN', `agent "${options.agent}" is not declared in ${config.file}`);
+
+  const mesh = await createMesh(config);
+  const upstream = new Upstream({
+    command: [program, ...args],
+    cwd: config.dir,
+    timeoutMs: options.timeoutMs,
+    onState: (state, detail) => io.err(`mass mcp-proxy: upstream "${options.server}" ${state}: ${detail}\n`),
+  });
+  const proxy = new McpProxy({ mesh, agent: options.agent, server: options.server, upstream, log: (line) => io.err(line) });
+  try {
+    const { handle, closed } = proxy.serveStdio(io.stdin ?? process.stdin, process.stdout);
+    io.err(`mass mcp-proxy: serving "${options.server}" for agent "${options.agent}" on stdio\n`);
+    await closed;
+    await handle.close();
+  } finally {
+    await upstream.close().catch(() => undefined);
+    await mesh.close();
+  }
+}

@@ -1,0 +1,109 @@
+import type { Readable, Writable } from 'node:stream';
+import { ProtocolError, Server } from '@modelcontextprotocol/server';
+import type { CallToolResult, ListToolsResult } from '@modelcontextprotocol/server';
+import { serveStdio, StdioServerTransport, type StdioServerHandle } from '@modelcontextprotocol/server/stdio';
+import { assertJson, type JsonValue } from '../core/json.js';
+import { joinLabels, TRUSTED, type Label } from '../flow/label.js';
+import type { Mesh } from '../mesh/mesh.js';
+import { MCP_POLICY_REFUSED, MCP_UPSTREAM_UNAVAILABLE, proxyRefusal, refusalError } from './refusal.js';
+import type { Upstream } from './upstream.js';
+import { canEverCall } from './visibility.js';
+
+export interface McpProxyOptions {
+  readonly mesh: Mesh;
+  /** The agent every call is made as (its key in the mesh's registry signs the envelopes). */
+  readonly agent: string;
+  /** The name of the upstream in `mcpServers`: its tools are `Tool::"<server>/<tool>"`. */
+  readonly server: string;
+  readonly upstream: Upstream;
+  /** Diagnostics (never the MCP channel). */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * The MCP server side of the proxy. It advertises tools only (resources and prompts are refused
+ * with "method not found" until they are mediated too), lists the upstream's tools the agent's
+ * policy can permit, and sends every call through the mediator. Every handler answers a result or
+ * one of the documented JSON-RPC errors (refusal.ts), never an internal error.
+ */
+export class McpProxy {
+  readonly #o: McpProxyOptions;
+  /** The agent's context label for this session: the join of every output it received. */
+  #label: Label = TRUSTED;
+
+  constructor(options: McpProxyOptions) {
+    this.#o = options;
+  }
+
+  get label(): Label {
+    return this.#label;
+  }
+
+  /** A server instance for one client connection. */
+  createServer(): Server {
+    const server = new Server({ name: `mass-mcp-proxy/${this.#o.server}`, version: '0.1.0' }, { capabilities: { tools: {} } });
+    server.setRequestHandler('tools/list', () => this.listTools());
+    server.setRequestHandler('tools/call', (request) => this.callTool(request.params.name, request.params.arguments));
+    return server;
+  }
+
+  /** Serves one client over stdio until it closes its end. */
+  serveStdio(stdin: Readable, stdout: Writable, maxMessageBytes = 4 * 1024 * 1024): { handle: StdioServerHandle; closed: Promise<void> } {
+    const closed = new Promise<void>((resolve) => {
+      stdin.once('end', resolve);
+      stdin.once('close', resolve);
+    });
+    const transport = new StdioServerTransport(stdin, stdout, { maxBufferSize: maxMessageBytes });
+    const handle = serveStdio(() => this.createServer(), { transport, onerror: (error) => this.#log(`client connection: ${error.message}`) });
+    return { handle, closed };
+  }
+
+  async listTools(): Promise<ListToolsResult> {
+    const { server, agent, mesh } = this.#o;
+    let tools;
+    try {
+      tools = await this.#o.upstream.listTools();
+    } catch (error) {
+      const reason = `upstream "${server}" is ${this.#o.upstream.state}: ${describe(error)}`;
+      this.#log(reason);
+      throw proxyRefusal(MCP_UPSTREAM_UNAVAILABLE, 'EXECUTION_FAILED', reason);
+    }
+    const visible = tools.filter((tool) => canEverCall(mesh.policy, agent, `${server}/${tool.name}`));
+    return { tools: visible };
+  }
+
+  async callTool(name: string, args: Record<string, unknown> | undefined): Promise<CallToolResult> {
+    const { server, agent, mesh, upstream } = this.#o;
+    const body = args ?? {};
+    try {
+      // The arguments come from the client (attacker-controlled): plain JSON only; the SDK bounded the message size.
+      assertJson(body);
+    } catch (error) {
+      throw proxyRefusal(-32602, 'ARGUMENT_INVALID', `arguments are not plain JSON: ${describe(error)}`);
+    }
+    let verdict;
+    try {
+      verdict = await mesh.mediate(agent, 'tool', `${server}/${name}`, body, {
+        run: async () => (await upstream.callTool(name, body)) as unknown as JsonValue,
+      }, this.#label);
+    } catch (error) {
+      // Signing failed (no key for the agent…): nothing was forwarded.
+      this.#log(`cannot mediate ${server}/${name}: ${describe(error)}`);
+      throw proxyRefusal(MCP_POLICY_REFUSED, 'STAGE_FAILED', `cannot mediate the call: ${describe(error)}`);
+    }
+    if (!verdict.ok) {
+      this.#log(`refused ${server}/${name} at ${verdict.stage} [${verdict.code}]: ${verdict.reason}${verdict.stage === 'execute' ? ` (upstream ${upstream.state})` : ''}`);
+      throw refusalError(verdict);
+    }
+    this.#label = joinLabels(this.#label, verdict.label);
+    return verdict.result as unknown as CallToolResult;
+  }
+
+  #log(line: string): void {
+    this.#o.log?.(`mass mcp-proxy: ${line}\n`);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof ProtocolError ? `${error.message} (JSON-RPC ${error.code})` : error instanceof Error ? error.message : String(error);
+}
