@@ -85,6 +85,11 @@ test('a signed message over the signer’s own certificate is mediated, delivere
   const messages = (JSON.parse(inbox.stdout) as { messages: { id: number; from: string; body: unknown }[] }).messages;
   assert.equal(messages.at(-1)?.from, 'router');
   assert.deepEqual(messages.at(-1)?.body, { text: 'ticket T-1' });
+  const ids = JSON.stringify({ ids: messages.map((m) => m.id) });
+  const acked = await curl(['--cacert', support.ca, '--cert', support.cert, '--key', support.key, '-H', 'content-type: application/json', '--data', ids, `${gateway.url}/v1/inbox/ack`]);
+  assert.deepEqual(JSON.parse(acked.stdout), { acknowledged: messages.length });
+  const empty = await curl(['--cacert', support.ca, '--cert', support.cert, '--key', support.key, `${gateway.url}/v1/inbox`]);
+  assert.deepEqual(JSON.parse(empty.stdout), { messages: [] });
   await gateway.mesh.log.flush();
   assert.ok(gateway.mesh.log.size >= before + 2, 'intent and outcome are in the audit log');
 });
