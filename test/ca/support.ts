@@ -12,7 +12,7 @@ import type { Store } from '../../src/store/store.js';
 
 /** Shared set-up of the CA tests: temp dirs, in-memory stores with a CA, and the real openssl CLI. */
 
-export const OPENSSL = '/usr/bin/openssl';
+export const OPENSSL = 'openssl';
 export const TRUST_DOMAIN = 'example.org';
 export const CONFIG = { data: { trustDomain: TRUST_DOMAIN } } as const;
 
