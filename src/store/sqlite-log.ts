@@ -1,0 +1,152 @@
+import type Database from 'better-sqlite3';
+import { MassError } from '../core/errors.js';
+import type { LogChunk, LogRow, LogTable, StoredCheckpoint } from './store.js';
+
+const LEAF_CHUNK = 65_536;
+const ROW_CHUNK = 16_384;
+const MAX_CHUNK_BYTES = 16 * 1024 * 1024;
+
+/** Splits `[idx: 12 hex][length: 8 hex][leaf: 32 bytes][entry]…` into rows (views, no copies). */
+function parseRows(packed: Buffer): LogChunk {
+  const indexes: number[] = [];
+  const entries: Uint8Array[] = [];
+  const leaves: Uint8Array[] = [];
+  let offset = 0;
+  while (offset < packed.length) {
+    const index = parseInt(packed.toString('latin1', offset, offset + 12), 16);
+    const length = parseInt(packed.toString('latin1', offset + 12, offset + 20), 16);
+    const end = offset + 52 + length;
+    if (!Number.isSafeInteger(index) || !Number.isSafeInteger(length) || end > packed.length) throw new MassError('STORE_FAILED', 'log rows could not be read in bulk');
+    indexes.push(index);
+    leaves.push(packed.subarray(offset + 20, offset + 52));
+    entries.push(packed.subarray(offset + 52, end));
+    offset = end;
+  }
+  return { indexes, entries, leaves };
+}
+
+interface CheckpointRow {
+  size: number;
+  root: Buffer;
+  note: string;
+  created_at: number;
+}
+
+export class SqliteLog implements LogTable {
+  readonly #size: Database.Statement<[], { n: number }>;
+  readonly #insert: Database.Statement;
+  readonly #leafBulk: Database.Statement<[number, number], Buffer | null>;
+  readonly #rowsBulk: Database.Statement<[number, number], Buffer | null>;
+  readonly #bytes: Database.Statement<[number, number], number | null>;
+  readonly #row: Database.Statement<[number], { entry: Buffer; leaf: Buffer }>;
+  readonly #range: Database.Statement<[number, number], [number, Buffer, Buffer]>;
+  readonly #latest: Database.Statement<[], CheckpointRow>;
+  readonly #all: Database.Statement<[], CheckpointRow>;
+  readonly #saveCheckpoint: Database.Statement;
+  readonly #appendBatch: (first: number, rows: readonly { entry: Uint8Array; leaf: Uint8Array }[]) => void;
+
+  constructor(db: Database.Database) {
+    this.#size = db.prepare('SELECT coalesce(max(idx) + 1, 0) AS n FROM log_entries');
+    const next = db.prepare<[], { n: number | null }>('SELECT max(idx) + 1 AS n FROM log_entries');
+    this.#insert = db.prepare('INSERT INTO log_entries (idx, entry, leaf) VALUES (?, ?, ?)');
+    // Bulk reads: SQLite concatenates a chunk into one blob (bytes reinterpreted, not converted:
+    // the database is UTF-8), far fewer objects than a row each. Layout per row:
+    // idx as 12 hex digits, entry length as 8 hex digits, the 32-byte leaf, the entry.
+    this.#leafBulk = db
+      .prepare<[number, number], Buffer | null>("SELECT CAST(group_concat(CAST(leaf AS TEXT), '' ORDER BY idx) AS BLOB) FROM log_entries WHERE idx >= ? AND idx < ?")
+      .pluck();
+    this.#rowsBulk = db
+      .prepare<[number, number], Buffer | null>(
+        "SELECT CAST(group_concat(printf('%012x%08x', idx, length(entry)) || CAST(leaf AS TEXT) || CAST(entry AS TEXT), '' ORDER BY idx) AS BLOB) FROM log_entries WHERE idx >= ? AND idx < ?",
+      )
+      .pluck();
+    this.#bytes = db.prepare<[number, number], number | null>('SELECT sum(length(entry)) FROM log_entries WHERE idx >= ? AND idx < ?').pluck();
+    this.#row = db.prepare('SELECT entry, leaf FROM log_entries WHERE idx = ?');
+    this.#range = db.prepare<[number, number], [number, Buffer, Buffer]>('SELECT idx, entry, leaf FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx').raw();
+    this.#latest = db.prepare('SELECT * FROM log_checkpoints ORDER BY size DESC LIMIT 1');
+    this.#all = db.prepare('SELECT * FROM log_checkpoints ORDER BY size');
+    this.#saveCheckpoint = db.prepare('INSERT OR REPLACE INTO log_checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)');
+    this.#appendBatch = db.transaction((first: number, rows: readonly { entry: Uint8Array; leaf: Uint8Array }[]) => {
+      // Contiguity is checked inside the transaction: a writer that lost track of the size fails whole.
+      const size = next.get()?.n ?? 0;
+      if (size !== first) throw new MassError('LOG_CONFLICT', `log append at index ${first}, but the log holds ${size} entries`);
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        this.#insert.run(first + i, row.entry, row.leaf);
+      }
+    });
+  }
+
+  append(first: number, rows: readonly { entry: Uint8Array; leaf: Uint8Array }[]): Promise<void> {
+    try {
+      this.#appendBatch(first, rows);
+      return Promise.resolve();
+    } catch (error) {
+      if (error instanceof MassError) return Promise.reject(error);
+      return Promise.reject(new MassError('STORE_FAILED', 'cannot append to the audit log', { cause: error }));
+    }
+  }
+
+  size(): Promise<number> {
+    return Promise.resolve(this.#size.get()?.n ?? 0);
+  }
+
+  leaves(): Promise<Uint8Array[]> {
+    const size = this.#size.get()?.n ?? 0;
+    const out: Uint8Array[] = [];
+    for (let from = 0; from < size; from += LEAF_CHUNK) {
+      const packed = this.#leafBulk.get(from, Math.min(size, from + LEAF_CHUNK)) ?? Buffer.alloc(0);
+      if (packed.length % 32 !== 0) throw new MassError('STORE_FAILED', `leaf hashes from index ${from} are not 32 bytes each`);
+      for (let offset = 0; offset < packed.length; offset += 32) out.push(packed.subarray(offset, offset + 32));
+    }
+    return Promise.resolve(out);
+  }
+
+  *scan(from: number, to: number): Iterable<LogChunk> {
+    let lo = from;
+    let rows = ROW_CHUNK;
+    while (lo < to) {
+      const hi = Math.min(to, lo + rows);
+      // Keep each chunk's text within bounds whatever the entry sizes (entries may be large).
+      if (hi - lo > 1 && (this.#bytes.get(lo, hi) ?? 0) > MAX_CHUNK_BYTES) {
+        rows = Math.max(1, Math.floor(rows / 2));
+        continue;
+      }
+      yield parseRows(this.#rowsBulk.get(lo, hi) ?? Buffer.alloc(0));
+      lo = hi;
+      rows = ROW_CHUNK;
+    }
+  }
+
+  row(index: number): Promise<LogRow | undefined> {
+    const row = this.#row.get(index);
+    return Promise.resolve(row === undefined ? undefined : { index, entry: new Uint8Array(row.entry), leaf: new Uint8Array(row.leaf) });
+  }
+
+  *rows(from: number, to: number): Iterable<LogRow> {
+    for (const [index, entry, leaf] of this.#range.iterate(from, to)) yield { index, entry, leaf };
+  }
+
+  latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
+    const row = this.#latest.get();
+    return Promise.resolve(row === undefined ? undefined : toCheckpoint(row));
+  }
+
+  checkpoints(): Promise<StoredCheckpoint[]> {
+    return Promise.resolve(this.#all.all().map(toCheckpoint));
+  }
+
+  saveCheckpoint(c: StoredCheckpoint): Promise<void> {
+    try {
+      this.#saveCheckpoint.run(c.size, Buffer.from(c.root), c.note, c.createdAt);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(new MassError('STORE_FAILED', 'cannot store checkpoint', { cause: error }));
+    }
+  }
+}
+
+function toCheckpoint(row: CheckpointRow): StoredCheckpoint {
+  return { size: row.size, root: new Uint8Array(row.root), note: row.note, createdAt: row.created_at };
+}
+
