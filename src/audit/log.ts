@@ -1,4 +1,4 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { systemClock, type Clock } from '../core/clock.js';
 import { MassError } from '../core/errors.js';
 import { constantTimeEqual } from '../core/hash.js';
@@ -221,12 +221,4 @@ async function logSigner(store: Store, origin: string, clock: Clock): Promise<No
   const privateKey: KeyObject = privateKeyFromPkcs8(stored.privatePkcs8);
   const publicKey = new Uint8Array(Buffer.from(stored.publicJwk.x, 'base64url'));
   return { name: origin, privateKey, publicKey };
-}
-
-/** The raw public key of the log's signing key as stored (for verifiers that have nothing better). */
-export async function storedLogVerifier(store: Store, origin: string): Promise<NoteVerifier | undefined> {
-  const stored = await store.keys.get(LOG_KEY_NAME);
-  if (stored === undefined) return undefined;
-  createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: stored.publicJwk.x }, format: 'jwk' }); // validates the key
-  return { name: origin, publicKey: new Uint8Array(Buffer.from(stored.publicJwk.x, 'base64url')) };
 }

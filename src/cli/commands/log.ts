@@ -139,8 +139,7 @@ export function describeEntry(index: number, entry: LogEntry): string {
   }
 }
 
-function print(io: Io, row: LogRow, json: boolean): void {
-  const entry = decodeEntry(row.entry);
+function print(io: Io, row: LogRow, json: boolean, entry: LogEntry = decodeEntry(row.entry)): void {
   io.out(json ? `${JSON.stringify({ index: row.index, entry })}\n` : `${describeEntry(row.index, entry)}\n`);
 }
 
@@ -149,7 +148,8 @@ export async function logShowCommand(io: Io, configOption: string | undefined, f
   await withLog(io, configOption, async (_log, store) => {
     const size = await store.log.size();
     for (const row of store.log.rows(0, size)) {
-      if (matches(decodeEntry(row.entry), filter, since)) print(io, row, filter.json === true);
+      const entry = decodeEntry(row.entry);
+      if (matches(entry, filter, since)) print(io, row, filter.json === true, entry);
     }
   });
 }
