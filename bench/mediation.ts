@@ -87,7 +87,7 @@ export async function runMediationBench(options: MediationBenchOptions): Promise
         principal: 'worker',
         action: 'call',
         resource: { type: 'Tool', id: 'lookup' },
-        context: { integrity: 'trusted', sources: [], trust: 100, risk: 0, findings: [], chain: ['worker'], args: { id: { value: 'customer-42', integrity: 'trusted' }, count: { value: 3, integrity: 'trusted' } } },
+        context: { integrity: 'trusted', sources: [], confidentiality: 0, control: 'trusted', trust: 100, risk: 0, findings: [], chain: ['worker'], args: { id: { value: 'customer-42', integrity: 'trusted' }, count: { value: 3, integrity: 'trusted' } } },
       };
       if (engine.decide(req).effect !== 'allow') throw new Error(`bench policy set of ${n} does not allow the request`);
       results.push(await measure(`Cedar decision alone, ${n} policies`, n >= 1000 ? Math.ceil(options.cedarIterations / 4) : options.cedarIterations, () => engine.decide(req)));

@@ -112,13 +112,19 @@ function crossReferenceIssues(data: MassConfigData): ConfigIssue[] {
     }
   });
   for (const [ns, mem] of Object.entries(data.memory)) {
-    for (const list of ['writers', 'readers'] as const) {
+    for (const list of ['writers', 'readers', 'owners'] as const) {
       mem[list].forEach((agent, i) => {
         if (!agents.has(agent)) issues.push({ path: `${formatPath(['memory', ns, list])}[${i}]`, message: `"${agent}" is not an agent declared under agents` });
       });
     }
   }
-  for (const tool of Object.keys(data.tools)) {
+  for (const [tool, spec] of Object.entries(data.tools)) {
+    spec.readers?.forEach((agent, i) => {
+      if (!agents.has(agent)) issues.push({ path: `${formatPath(['tools', tool, 'readers'])}[${i}]`, message: `"${agent}" is not an agent declared under agents` });
+    });
+    spec.controls?.forEach((arg, i) => {
+      if (spec.args !== undefined && !(arg in spec.args)) issues.push({ path: `${formatPath(['tools', tool, 'controls'])}[${i}]`, message: `"${arg}" is not an argument declared under args` });
+    });
     const server = tool.split('/')[0];
     if (tool.includes('/') && server !== undefined && server in data.mcpServers) {
       issues.push({ path: formatPath(['tools', tool]), message: `collides with the tools of MCP server "${server}" (Tool::"${server}/<tool>")` });

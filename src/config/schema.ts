@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NAME_PATTERN } from '../core/ids.js';
+import { CONFIDENTIALITY_LEVELS } from '../flow/label.js';
 
 /**
  * The schema of `mass.yaml`. Every object is strict: an unknown key is an error, because a typo in
@@ -14,10 +15,13 @@ export const ARGUMENT_TYPES = ['string', 'number', 'boolean', 'string[]'] as con
 
 export const effectSchema = z.enum(EFFECTS);
 export const integritySchema = z.enum(INTEGRITIES);
+export const confidentialitySchema = z.enum(CONFIDENTIALITY_LEVELS);
 
 const agentSchema = z.strictObject({
   roles: z.array(name).default([]),
   description: z.string().optional(),
+  /** The highest confidentiality level of content this agent may receive. */
+  clearance: confidentialitySchema.default('internal'),
 });
 
 /** Arguments a tool declares are visible to policy as `context.args.<name>`; others are refused. */
@@ -29,8 +33,17 @@ const argumentsSchema = z.record(
 const toolSchema = z.strictObject({
   effect: effectSchema,
   output: integritySchema.default('untrusted'),
+  /** The confidentiality of what the tool returns. */
+  confidentiality: confidentialitySchema.default('internal'),
+  /** Only these agents may receive what the tool returns (default: any agent cleared for its level). */
+  readers: z.array(name).optional(),
   description: z.string().optional(),
   args: argumentsSchema.optional(),
+  /**
+   * The arguments that steer the effect (recipient, account, amount, command): their integrity is
+   * `context.control` in policy. Default: every argument.
+   */
+  controls: z.array(z.string()).optional(),
   /** Keep this tool's arguments in the audit log (default: only their hashes). Never for secrets. */
   recordArgs: z.boolean().default(false),
 });
@@ -40,6 +53,7 @@ const mcpServerSchema = z
     command: z.array(z.string().min(1)).min(1).optional(),
     url: z.url().optional(),
     output: integritySchema.default('untrusted'),
+    confidentiality: confidentialitySchema.default('internal'),
   })
   .refine((s) => (s.command === undefined) !== (s.url === undefined), {
     message: 'exactly one of "command" or "url"',
@@ -50,6 +64,25 @@ const channelSchema = z.strictObject({ from: name, to: name });
 const memorySchema = z.strictObject({
   writers: z.array(name).default([]),
   readers: z.array(name).default([]),
+  /** Agents that own the namespace: the only ones that may write to it while acting on untrusted content. */
+  owners: z.array(name).default([]),
+  /** The confidentiality of what is read from the namespace. */
+  confidentiality: confidentialitySchema.default('internal'),
+});
+
+/** A detector's setting: off, or on with the score at which its findings count. */
+const detectorSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Findings scoring below this are dropped (default: the detector's own threshold). */
+  threshold: z.number().min(0).max(1).optional(),
+});
+
+const detectorsSchema = z.strictObject({
+  injection: detectorSchema.default({ enabled: true }),
+  replication: detectorSchema.default({ enabled: true }),
+  secrets: detectorSchema.default({ enabled: true }),
+  pii: detectorSchema.default({ enabled: true }),
+  toolPoisoning: detectorSchema.default({ enabled: true }),
 });
 
 const envelopeSchema = z.strictObject({
@@ -78,6 +111,13 @@ export const massConfigSchema = z.strictObject({
   channels: z.array(channelSchema).default([]),
   memory: z.record(name, memorySchema).default({}),
   policies: z.array(z.string().min(1)).default([]),
+  detectors: detectorsSchema.default({
+    injection: { enabled: true },
+    replication: { enabled: true },
+    secrets: { enabled: true },
+    pii: { enabled: true },
+    toolPoisoning: { enabled: true },
+  }),
   envelopes: envelopeSchema.default({ maxLifetimeSeconds: 300, clockSkewSeconds: 30 }),
   mediator: mediatorSchema.default({ stageTimeoutMs: 2_000, approvalTimeoutMs: 300_000, executeTimeoutMs: 60_000 }),
 });
@@ -86,6 +126,7 @@ export type MassConfigInput = z.input<typeof massConfigSchema>;
 export type MassConfigData = z.output<typeof massConfigSchema>;
 export type ToolConfig = MassConfigData['tools'][string];
 export type AgentConfig = MassConfigData['agents'][string];
+export type DetectorsConfig = MassConfigData['detectors'];
 export type Effect = (typeof EFFECTS)[number];
 export type Integrity = (typeof INTEGRITIES)[number];
 export type ArgumentType = (typeof ARGUMENT_TYPES)[number];

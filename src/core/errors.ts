@@ -46,7 +46,9 @@ export type DenialErrorCode =
   | 'APPROVAL_TIMEOUT'
   | 'ARGUMENT_INVALID'
   | 'AGENT_UNKNOWN'
-  | 'TOOL_UNKNOWN';
+  | 'TOOL_UNKNOWN'
+  /** A derived action declared a lower label than the message that caused it. */
+  | 'LABEL_LAUNDERED';
 
 /** A stage of the mediator failed; the mediator denied because it could not decide safely. */
 export type StageErrorCode = 'REQUEST_MALFORMED' | 'STAGE_FAILED' | 'STAGE_TIMEOUT' | 'STAGE_MALFORMED' | 'RECORD_FAILED';

@@ -1,7 +1,7 @@
 import { isName } from '../core/ids.js';
 import { assertJson, type JsonValue } from '../core/json.js';
 import { isPath } from '../flow/hop.js';
-import { isLabel } from '../flow/label.js';
+import { isConfidentiality, isLabel } from '../flow/label.js';
 import type { ApprovalResult, Decision, Finding, Labels, Principal, Provenance, Receipt } from './types.js';
 
 /**
@@ -63,7 +63,8 @@ function isFinding(value: unknown): value is Finding {
     Number.isInteger(value.start) &&
     Number.isInteger(value.end) &&
     (value.start as number) >= 0 &&
-    (value.end as number) >= (value.start as number)
+    (value.end as number) >= (value.start as number) &&
+    (value.confidentiality === undefined || isConfidentiality(value.confidentiality))
   );
 }
 

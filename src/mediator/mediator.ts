@@ -5,6 +5,7 @@ import { hashJson, sha256 } from '../core/hash.js';
 import { isName, randomId } from '../core/ids.js';
 import { canonicalJson, type JsonValue } from '../core/json.js';
 import { isApprovalResult, isDecision, isFindings, isJson, isLabels, isPrincipal, isProvenance, isReceipt, isVoid } from './guards.js';
+import { applyFindings } from './apply-findings.js';
 import { runStage, StageFailure } from './run-stage.js';
 import type { Effect, Stages } from './stages.js';
 import type {
@@ -95,13 +96,16 @@ export class Mediator {
     if (provenance instanceof StageFailure) return this.#deny(p, provenance);
     p.provenance = provenance;
 
-    const labels = await this.#stage(p, 'label', t, () => s.label.label(request, principal, provenance), isLabels);
-    if (labels instanceof StageFailure) return this.#deny(p, labels);
-    p.labels = labels;
+    const labelled = await this.#stage(p, 'label', t, () => s.label.label(request, principal, provenance, actionId), isLabels);
+    if (labelled instanceof StageFailure) return this.#deny(p, labelled);
+    p.labels = labelled;
 
-    const findings = await this.#stage(p, 'inspect', t, () => s.inspect.inspect(request, labels), isFindings);
+    const findings = await this.#stage(p, 'inspect', t, () => s.inspect.inspect(request, labelled), isFindings);
     if (findings instanceof StageFailure) return this.#deny(p, findings);
     p.findings = findings;
+    // Findings only raise labels (a detected injection taints, a detected secret classifies).
+    const labels = applyFindings(labelled, findings);
+    p.labels = labels;
 
     const decision = await this.#stage(p, 'decide', t, () => s.decide.decide({ request, principal, provenance, labels, findings }), isDecision);
     if (decision instanceof StageFailure) return this.#deny(p, decision);

@@ -34,7 +34,7 @@ export interface ProvenanceResolver {
 
 /** Assigns information-flow labels to the action, its arguments and its output. */
 export interface Labeler {
-  label(request: ActionRequest, principal: Principal, provenance: Provenance): MaybePromise<Labels>;
+  label(request: ActionRequest, principal: Principal, provenance: Provenance, actionId: string): MaybePromise<Labels>;
 }
 
 /** Runs content detectors over the action. */

@@ -3,7 +3,8 @@ import type { MassErrorCode } from '../core/errors.js';
 import type { JsonValue } from '../core/json.js';
 import type { Capability } from '../capability/capability.js';
 import type { Hop } from '../flow/hop.js';
-import type { Label } from '../flow/label.js';
+import type { Confidentiality, Label } from '../flow/label.js';
+import type { Segment } from '../flow/segment.js';
 
 /** The stages of the mediator, in pipeline order (DESIGN.md). */
 export const STAGES = ['authenticate', 'provenance', 'label', 'inspect', 'decide', 'approve', 'execute', 'record', 'observe'] as const;
@@ -30,6 +31,12 @@ export interface ActionRequest {
   readonly capability?: string;
   /** The provenance path as tracked by an in-process host (ignored when an envelope carries one). */
   readonly path?: readonly Hop[];
+  /**
+   * What the acting agent has read in this task, as observed by the host or gateway that delivered
+   * it (never by the agent itself). Used for argument provenance and replication; without it every
+   * argument carries the action's whole label.
+   */
+  readonly context?: readonly Segment[];
 }
 
 /** Who is acting, as established by authenticate. */
@@ -72,6 +79,8 @@ export interface Finding {
   readonly field: string;
   readonly start: number;
   readonly end: number;
+  /** Set by detectors of secrets and personal data: the matched text makes the content this confidential. */
+  readonly confidentiality?: Confidentiality;
 }
 
 export interface Decision {

@@ -7,15 +7,16 @@ import type { ArgumentType, MassConfigData } from '../config/schema.js';
  * against exactly the agents, tools and arguments that exist.
  *
  *   entity Role;
- *   entity Agent in [Role];
+ *   entity Agent in [Role] { clearance: Long };          // 0 public … 3 secret
  *   entity Tool { effect: String, output: String, server?: String };
- *   entity Memory;
+ *   entity Memory { owners: Set<Agent>, confidentiality: Long };
  *   action call      appliesTo { principal: Agent, resource: Tool,   context: Context };
  *   action send      appliesTo { principal: Agent, resource: Agent,  context: Context };
  *   action delegate  appliesTo { principal: Agent, resource: Agent,  context: Context };
  *   action read, write appliesTo { principal: Agent, resource: Memory, context: Context };
  *
- * `Context` carries the action's label (`integrity`, `sources`), the effective `trust` (0–100), the
+ * `Context` carries the action's label (`integrity`, `sources`, `confidentiality` as 0–3), the
+ * integrity of the arguments that steer the effect (`control`), the effective `trust` (0–100), the
  * highest finding score as `risk` (0–100), the `findings`, the provenance `chain` (agent ids), and
  * `args`: every argument any tool declares, optional, as `{ value, integrity }`.
  */
@@ -29,6 +30,8 @@ export function buildCedarSchema(config: MassConfigData): SchemaJson<string> {
         Context: record({
           integrity: str(),
           sources: setOf(str()),
+          confidentiality: long(),
+          control: str(),
           trust: long(),
           risk: long(),
           findings: setOf({ type: 'Finding' }),
@@ -38,9 +41,9 @@ export function buildCedarSchema(config: MassConfigData): SchemaJson<string> {
       },
       entityTypes: {
         Role: {},
-        Agent: { memberOfTypes: ['Role'] },
+        Agent: { memberOfTypes: ['Role'], shape: record({ clearance: long() }) },
         Tool: { shape: record({ effect: str(), output: str(), server: { ...str(), required: false } }) },
-        Memory: {},
+        Memory: { shape: record({ owners: setOf({ type: 'Entity', name: 'Agent' }), confidentiality: long() }) },
       },
       actions: {
         call: { appliesTo: { principalTypes: ['Agent'], resourceTypes: ['Tool'], context } },

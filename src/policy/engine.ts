@@ -2,6 +2,7 @@ import './v8-workaround.js';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { MassError } from '../core/errors.js';
 import { randomId } from '../core/ids.js';
+import { confidentialityRank } from '../flow/label.js';
 import type { MassConfig } from '../config/load.js';
 import { loadPolicySet, type LoadedPolicy, type LoadedPolicySet, type PolicySource } from './load.js';
 
@@ -14,6 +15,10 @@ export type ArgumentValue = string | number | boolean | readonly string[];
 export interface PolicyContext {
   readonly integrity: 'trusted' | 'untrusted';
   readonly sources: readonly string[];
+  /** The action's confidentiality as a rank: 0 public, 1 internal, 2 confidential, 3 secret. */
+  readonly confidentiality: number;
+  /** Integrity of the arguments that steer the effect (the tool's `controls`; for other actions, the action's). */
+  readonly control: 'trusted' | 'untrusted';
   /** Effective trust, 0–100. */
   readonly trust: number;
   /** Highest finding score, 0–100. */
@@ -54,21 +59,30 @@ export class PolicyEngine {
   readonly #schemaId: string;
   readonly #agentEntities: ReadonlyMap<string, EntityJson>;
   readonly #tools: MassConfig['data']['tools'];
+  readonly #memory: MassConfig['data']['memory'];
   readonly #roleEntities: readonly EntityJson[];
+  /** The set without the `@approval` forbids, preparsed when there are any. */
+  readonly #liftedSetId: string | undefined;
 
   private constructor(config: MassConfig, loaded: LoadedPolicySet) {
     this.policies = loaded.policies;
     this.#byId = new Map(loaded.policies.map((p) => [p.id, p]));
     this.#policySetId = `mass-${randomId()}`;
     this.#schemaId = `mass-${randomId()}`;
-    const set = cedar.preparsePolicySet(this.#policySetId, { staticPolicies: Object.fromEntries(loaded.policies.map((p) => [p.id, p.text])) });
-    if (set.type === 'failure') throw new MassError('POLICY_INVALID', `cannot preparse policies: ${set.errors.map((e) => e.message).join('; ')}`);
+    preparse(this.#policySetId, loaded.policies);
+    const lifted = loaded.policies.filter((p) => !(p.effect === 'forbid' && p.requiresApproval));
+    this.#liftedSetId = lifted.length === loaded.policies.length ? undefined : `mass-${randomId()}`;
+    if (this.#liftedSetId !== undefined) preparse(this.#liftedSetId, lifted);
     const schema = cedar.preparseSchema(this.#schemaId, loaded.schema);
     if (schema.type === 'failure') throw new MassError('POLICY_INVALID', `cannot preparse schema: ${schema.errors.map((e) => e.message).join('; ')}`);
     this.#agentEntities = new Map(
-      Object.entries(config.data.agents).map(([id, a]) => [id, { uid: { type: 'Agent', id }, attrs: {}, parents: a.roles.map((role) => ({ type: 'Role', id: role })) }]),
+      Object.entries(config.data.agents).map(([id, a]) => [
+        id,
+        { uid: { type: 'Agent', id }, attrs: { clearance: confidentialityRank(a.clearance) }, parents: a.roles.map((role) => ({ type: 'Role', id: role })) },
+      ]),
     );
     this.#tools = config.data.tools;
+    this.#memory = config.data.memory;
     const roles = new Set(Object.values(config.data.agents).flatMap((a) => a.roles));
     this.#roleEntities = [...roles].map((id) => ({ uid: { type: 'Role', id }, attrs: {}, parents: [] }));
   }
@@ -84,12 +98,23 @@ export class PolicyEngine {
 
   // Runs on every action: plain loops, and entities prepared once per agent.
   decide(request: PolicyRequest): PolicyDecision {
+    const decision = this.#evaluate(request, this.#policySetId);
+    if (decision.effect !== 'deny' || this.#liftedSetId === undefined || decision.policyIds.length === 0) return decision;
+    // Denied only by @approval forbids: a human may lift them if the remaining policies permit.
+    for (const id of decision.policyIds) if (this.#byId.get(id)?.requiresApproval !== true || this.#byId.get(id)?.effect !== 'forbid') return decision;
+    const lifted = this.#evaluate(request, this.#liftedSetId);
+    if (lifted.effect === 'deny') return decision;
+    const ids = [...new Set([...decision.policyIds, ...lifted.policyIds])].sort();
+    return { effect: 'approval', policyIds: ids, reason: `approval required by ${decision.policyIds.join(', ')}` };
+  }
+
+  #evaluate(request: PolicyRequest, policySetId: string): PolicyDecision {
     const answer = cedar.statefulIsAuthorized({
       principal: { type: 'Agent', id: request.principal },
       action: { type: 'Action', id: request.action },
       resource: { type: request.resource.type, id: request.resource.id },
       context: toCedarContext(request.context),
-      preparsedPolicySetId: this.#policySetId,
+      preparsedPolicySetId: policySetId,
       preparsedSchemaName: this.#schemaId,
       validateRequest: true,
       entities: this.#entities(request),
@@ -113,7 +138,7 @@ export class PolicyEngine {
       return { effect: 'deny', policyIds: ids, reason: ids.length === 0 ? 'no policy permits this action' : `forbidden by ${ids.join(', ')}` };
     }
     const needsApproval: string[] = [];
-    for (const id of ids) if (this.#byId.get(id)?.requiresApproval === true) needsApproval.push(id);
+    for (const id of ids) if (this.#byId.get(id)?.requiresApproval === true && this.#byId.get(id)?.effect === 'permit') needsApproval.push(id);
     if (needsApproval.length > 0) return { effect: 'approval', policyIds: ids, reason: `approval required by ${needsApproval.join(', ')}` };
     return { effect: 'allow', policyIds: ids, reason: `permitted by ${ids.join(', ')}` };
   }
@@ -131,15 +156,23 @@ export class PolicyEngine {
         : { effect: 'unknown', output: 'untrusted', ...(slash > 0 ? { server: id.slice(0, slash) } : {}) };
       entities.push({ uid: { type: 'Tool', id }, attrs, parents: [] });
     } else {
-      entities.push({ uid: { type: 'Memory', id }, attrs: {}, parents: [] });
+      const ns = this.#memory[id];
+      const owners = (ns?.owners ?? []).map((owner) => ({ __entity: { type: 'Agent', id: owner } }));
+      entities.push({ uid: { type: 'Memory', id }, attrs: { owners, confidentiality: confidentialityRank(ns?.confidentiality ?? 'secret') }, parents: [] });
     }
     for (const role of this.#roleEntities) entities.push(role);
     return entities;
   }
 
   #agentEntity(id: string): EntityJson {
-    return this.#agentEntities.get(id) ?? { uid: { type: 'Agent', id }, attrs: {}, parents: [] };
+    // An undeclared agent is cleared for nothing above public.
+    return this.#agentEntities.get(id) ?? { uid: { type: 'Agent', id }, attrs: { clearance: 0 }, parents: [] };
   }
+}
+
+function preparse(id: string, policies: readonly LoadedPolicy[]): void {
+  const set = cedar.preparsePolicySet(id, { staticPolicies: Object.fromEntries(policies.map((p) => [p.id, p.text])) });
+  if (set.type === 'failure') throw new MassError('POLICY_INVALID', `cannot preparse policies: ${set.errors.map((e) => e.message).join('; ')}`);
 }
 
 function joinMessages(errors: readonly { message: string }[]): string {
@@ -160,6 +193,8 @@ function toCedarContext(context: PolicyContext): cedar.Context {
   return {
     integrity: context.integrity,
     sources: [...context.sources],
+    confidentiality: context.confidentiality,
+    control: context.control,
     trust: context.trust,
     risk: context.risk,
     findings,

@@ -17,7 +17,11 @@ export interface LoadedPolicy {
   readonly file: string;
   readonly text: string;
   readonly effect: 'permit' | 'forbid';
-  /** A permit annotated `@approval`: allowed only with a human's approval. */
+  /**
+   * Annotated `@approval`. On a permit: what it permits is allowed only with a human's approval.
+   * On a forbid: what it forbids may still go ahead with a human's approval, if the other policies
+   * permit it (a guardrail a person can lift case by case).
+   */
   readonly requiresApproval: boolean;
   readonly annotations: Readonly<Record<string, string>>;
 }
@@ -122,9 +126,6 @@ function splitPolicies(source: PolicySource): LoadedPolicy[] {
     if (json.type === 'failure') throw new MassError('POLICY_INVALID', `${source.name}#${index}: ${json.errors.map((e) => e.message).join('; ')}`);
     const annotations = { ...(json.json.annotations ?? {}) };
     const effect = json.json.effect;
-    if ('approval' in annotations && effect !== 'permit') {
-      throw new MassError('POLICY_INVALID', `${source.name}#${index}: @approval only makes sense on a permit`);
-    }
     const id = annotations.id !== undefined && annotations.id !== '' ? annotations.id : `${source.name}#${index}`;
     return { id, file: source.name, text, effect, requiresApproval: 'approval' in annotations, annotations };
   });

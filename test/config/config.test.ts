@@ -416,10 +416,6 @@ describe('policy loading', () => {
     assert.deepEqual(loadPolicySet(loadConfigFile(join(dir, 'mass.yaml'))).policies.map((p) => p.id), ['only']);
   });
 
-  test('@approval on a forbid is POLICY_INVALID', () => {
-    assert.match(policyError('@id("f") @approval forbid (principal, action, resource);'), /@approval only makes sense on a permit/);
-  });
-
   test('a duplicate @id is POLICY_INVALID, within a file or across files', () => {
     assert.match(policyError('@id("twice") permit (principal, action, resource);\n@id("twice") forbid (principal, action, resource);'), /policy id "twice" is used twice/);
     assert.match(policyError('@id("transfers") permit (principal, action, resource);'), /policy id "transfers" is used twice/);

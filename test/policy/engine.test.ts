@@ -9,7 +9,7 @@ function request(overrides: Partial<PolicyRequest> = {}, args: PolicyRequest['co
     principal: 'billing',
     action: 'call',
     resource: { type: 'Tool', id: 'refund' },
-    context: { integrity: 'trusted', sources: [], trust: 100, risk: 0, findings: [], chain: ['billing'], args },
+    context: { integrity: 'trusted', sources: [], confidentiality: 0, control: 'trusted', trust: 100, risk: 0, findings: [], chain: ['billing'], args },
     ...overrides,
   };
 }
@@ -58,12 +58,43 @@ test('one @approval permit among the determining permits makes the decision appr
     principal: 'bob',
     action: 'call',
     resource: { type: 'Tool', id: 'pay' },
-    context: { integrity: 'trusted', sources: [], trust: 100, risk: 0, findings: [], chain: ['bob'], args: { amount: { value, integrity: 'trusted' } } },
+    context: { integrity: 'trusted', sources: [], confidentiality: 0, control: 'trusted', trust: 100, risk: 0, findings: [], chain: ['bob'], args: { amount: { value, integrity: 'trusted' } } },
   });
   assert.equal(engine.decide(r(50)).effect, 'allow');
   const big = engine.decide(r(500));
   assert.equal(big.effect, 'approval');
   assert.deepEqual(big.policyIds, ['careful', 'plain']);
+});
+
+test('an @approval forbid: denied without a permit, approval with one, a hard forbid still wins', () => {
+  const config = smallConfig();
+  const engine = PolicyEngine.load(config, [
+    {
+      name: 't.cedar',
+      text: `@id("bob-pays") permit (principal == Agent::"bob", action == Action::"call", resource == Tool::"pay");
+             @id("untrusted-payee") @approval forbid (principal, action == Action::"call", resource) when { context.control == "untrusted" };
+             @id("no-secrets") forbid (principal, action, resource) when { context.confidentiality >= 3 };`,
+    },
+  ]);
+  const r = (principal: string, control: 'trusted' | 'untrusted', confidentiality = 0): PolicyRequest => ({
+    principal,
+    action: 'call',
+    resource: { type: 'Tool', id: 'pay' },
+    context: { integrity: 'trusted', sources: [], confidentiality, control, trust: 100, risk: 0, findings: [], chain: [principal], args: {} },
+  });
+  assert.equal(engine.decide(r('bob', 'trusted')).effect, 'allow');
+  const lifted = engine.decide(r('bob', 'untrusted'));
+  assert.equal(lifted.effect, 'approval');
+  assert.deepEqual(lifted.policyIds, ['bob-pays', 'untrusted-payee']);
+  assert.equal(lifted.reason, 'approval required by untrusted-payee');
+  // No permit for alice: a human cannot approve what nothing permits.
+  const alice = engine.decide(r('alice', 'untrusted'));
+  assert.equal(alice.effect, 'deny');
+  assert.deepEqual(alice.policyIds, ['untrusted-payee']);
+  // A forbid without @approval among the determining ones: deny, no approval.
+  const hard = engine.decide(r('bob', 'untrusted', 3));
+  assert.equal(hard.effect, 'deny');
+  assert.deepEqual(hard.policyIds, ['no-secrets', 'untrusted-payee']);
 });
 
 test('a forbid that errors at evaluation makes the decision deny (Cedar alone would skip it)', () => {
@@ -79,7 +110,7 @@ test('a forbid that errors at evaluation makes the decision deny (Cedar alone wo
     principal: 'bob',
     action: 'call',
     resource: { type: 'Tool', id: 'pay' },
-    context: { integrity: 'trusted', sources: [], trust: 100, risk: 0, findings: [], chain: ['bob'], args: { amount: { value: 10, integrity: 'trusted' } } },
+    context: { integrity: 'trusted', sources: [], confidentiality: 0, control: 'trusted', trust: 100, risk: 0, findings: [], chain: ['bob'], args: { amount: { value: 10, integrity: 'trusted' } } },
   });
   assert.equal(d.effect, 'deny');
   assert.deepEqual(d.policyIds, ['overflowing-forbid']);
@@ -93,7 +124,7 @@ test('a request whose context does not match the schema is denied, not evaluated
     principal: 'bob',
     action: 'call',
     resource: { type: 'Tool', id: 'pay' },
-    context: { integrity: 'trusted', sources: [], trust: 100, risk: 0, findings: [], chain: [], args: { amount: { value: 'ten' as unknown as number, integrity: 'trusted' } } },
+    context: { integrity: 'trusted', sources: [], confidentiality: 0, control: 'trusted', trust: 100, risk: 0, findings: [], chain: [], args: { amount: { value: 'ten' as unknown as number, integrity: 'trusted' } } },
   });
   assert.equal(d.effect, 'deny');
   assert.match(d.reason, /request rejected by Cedar/);

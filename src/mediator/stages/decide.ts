@@ -3,9 +3,12 @@ import type { MassConfigData, ArgumentType } from '../../config/schema.js';
 import type { ArgumentValue, CedarActionName, PolicyContext, PolicyEngine, ResourceType } from '../../policy/engine.js';
 import type { Decider, DecisionInput } from '../stages.js';
 import type { Decision } from '../types.js';
+import { confidentialityRank } from '../../flow/label.js';
 
 /** Policy id reported when the structure declared in mass.yaml (channels, memory ACLs) refuses. */
 export const CONFIG_POLICY_ID = 'mass.yaml';
+/** Policy id reported when a label's reader set refuses a recipient. */
+export const READERS_POLICY_ID = 'label.readers';
 
 /**
  * Decides with Cedar, after the structural checks mass.yaml implies: the actor and target exist,
@@ -54,6 +57,8 @@ export class CedarDecider implements Decider {
       context: {
         integrity: labels.action.integrity,
         sources: labels.action.sources,
+        confidentiality: confidentialityRank(labels.action.confidentiality),
+        control: this.#control(input),
         trust: provenance.trust,
         risk,
         findings: scored,
@@ -63,12 +68,27 @@ export class CedarDecider implements Decider {
     });
   }
 
-  #structural({ request, principal }: DecisionInput): Decision | undefined {
+  /**
+   * Integrity of the arguments that steer a tool's effect (its `controls`, every argument by
+   * default): untrusted if any of them is. For other actions, the action's own integrity.
+   */
+  #control({ request, labels }: DecisionInput): 'trusted' | 'untrusted' {
+    if (request.kind !== 'tool') return labels.action.integrity;
+    const controls = this.#config.tools[request.target]?.controls ?? Object.keys(labels.args);
+    for (const name of controls) if (labels.args[name]?.integrity === 'untrusted') return 'untrusted';
+    return 'trusted';
+  }
+
+  #structural({ request, principal, labels }: DecisionInput): Decision | undefined {
     const actor = principal.agentId;
     switch (request.kind) {
       case 'message':
       case 'delegate':
         if (!(request.target in this.#config.agents)) return deny('AGENT_UNKNOWN', `agent "${request.target}" is not declared in mass.yaml`);
+        // Content restricted to named readers never reaches anyone else (information-flow label).
+        if (labels.action.readers !== undefined && !labels.action.readers.includes(request.target)) {
+          return deny('POLICY_DENIED', `the content is restricted to readers ${labels.action.readers.join(', ') || '(none)'}; "${request.target}" is not one of them`, [READERS_POLICY_ID]);
+        }
         if (request.kind === 'message' && !this.#channels.has(`${actor}\u0000${request.target}`)) {
           return deny('POLICY_DENIED', `no channel from "${actor}" to "${request.target}" in mass.yaml`, [CONFIG_POLICY_ID]);
         }

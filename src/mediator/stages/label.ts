@@ -1,43 +1,81 @@
+import { MassError } from '../../core/errors.js';
 import type { MassConfigData } from '../../config/schema.js';
-import { joinLabels, TRUSTED, untrusted, type Label } from '../../flow/label.js';
+import { labelArguments } from '../../flow/argument-labels.js';
+import { joinLabels, labelDominates, untrusted, type Label } from '../../flow/label.js';
 import type { Labeler } from '../stages.js';
-import type { ActionRequest, Labels, Principal } from '../types.js';
+import type { ActionRequest, Labels, Principal, Provenance } from '../types.js';
+
+/** How many delivered messages' labels are remembered to check the actions they cause. */
+const REMEMBERED_DELIVERIES = 100_000;
 
 /**
- * Labels from configuration. The action carries the label its sender declared (signed in the
- * envelope); an action with no declared label is untrusted. Each argument carries the action's
- * label. Tool output has the integrity the tool's `output` declares.
+ * Labels from configuration and argument provenance.
+ *
+ * - The action carries the label its sender declared (signed, in an envelope); an action with no
+ *   declared label is untrusted.
+ * - No laundering: an action caused by a message this labeler labelled (the last hop of its path)
+ *   must carry at least that message's label; a lower one is refused (LABEL_LAUNDERED).
+ * - Each argument is labelled by where its value came from in the agent's context (argument-labels.ts);
+ *   without a context every argument carries the action's label.
+ * - Output: a tool's output has the integrity, confidentiality and readers its configuration (or its
+ *   MCP server's) declares; a memory read has the namespace's confidentiality and is untrusted.
  */
 export class ConfigLabeler implements Labeler {
-  readonly #tools: MassConfigData['tools'];
-  readonly #servers: MassConfigData['mcpServers'];
+  readonly #config: MassConfigData;
+  readonly #delivered = new Map<string, Label>();
 
   constructor(config: MassConfigData) {
-    this.#tools = config.tools;
-    this.#servers = config.mcpServers;
+    this.#config = config;
   }
 
-  label(request: ActionRequest, principal: Principal): Labels {
+  label(request: ActionRequest, principal: Principal, provenance: Provenance, actionId: string): Labels {
     const action = principal.declaredLabel ?? untrusted(`unlabelled:${principal.agentId}`);
-    const args: Record<string, Label> = {};
-    if (typeof request.body === 'object' && request.body !== null && !Array.isArray(request.body)) {
-      for (const key of Object.keys(request.body)) args[key] = action;
+    const cause = provenance.path.at(-1);
+    if (cause !== undefined) {
+      const floor = this.#delivered.get(cause.action);
+      if (floor !== undefined && !labelDominates(action, floor)) {
+        throw new MassError('LABEL_LAUNDERED', `"${principal.agentId}" declared a label lower than that of message ${cause.action} which caused this action`);
+      }
     }
+    const args: Record<string, Label> = request.context === undefined ? uniform(request, action) : labelArguments(request.body, action, request.context);
+    if (request.kind === 'message' || request.kind === 'delegate') this.#remember(actionId, action);
     return { action, args, output: this.#output(request, action) };
+  }
+
+  #remember(actionId: string, label: Label): void {
+    this.#delivered.set(actionId, label);
+    if (this.#delivered.size > REMEMBERED_DELIVERIES) {
+      const oldest = this.#delivered.keys().next();
+      if (oldest.done !== true) this.#delivered.delete(oldest.value);
+    }
   }
 
   #output(request: ActionRequest, action: Label): Label {
     switch (request.kind) {
       case 'tool': {
-        // A tool of MCP server S (`S/<tool>`, not declared under tools) has the server's output integrity.
+        // A tool of MCP server S (`S/<tool>`, not declared under tools) has the server's labels.
+        const tool = this.#config.tools[request.target];
         const slash = request.target.indexOf('/');
-        const output = this.#tools[request.target]?.output ?? (slash > 0 ? this.#servers[request.target.slice(0, slash)]?.output : undefined);
-        return output === 'trusted' ? TRUSTED : untrusted(`tool:${request.target}`);
+        const server = tool === undefined && slash > 0 ? this.#config.mcpServers[request.target.slice(0, slash)] : undefined;
+        const integrity = tool?.output ?? server?.output ?? 'untrusted';
+        const base: Label = integrity === 'trusted' ? { integrity, sources: [], confidentiality: 'public' } : untrusted(`tool:${request.target}`);
+        const readers = tool?.readers;
+        return { ...base, confidentiality: tool?.confidentiality ?? server?.confidentiality ?? 'internal', ...(readers === undefined ? {} : { readers: [...readers].sort() }) };
       }
-      case 'memory.read':
-        return joinLabels(action, untrusted(`memory:${request.target}`));
+      case 'memory.read': {
+        const ns = this.#config.memory[request.target];
+        return joinLabels(action, { ...untrusted(`memory:${request.target}`), confidentiality: ns?.confidentiality ?? 'secret' });
+      }
       default:
         return action;
     }
   }
+}
+
+function uniform(request: ActionRequest, action: Label): Record<string, Label> {
+  const args: Record<string, Label> = {};
+  if (typeof request.body === 'object' && request.body !== null && !Array.isArray(request.body)) {
+    for (const key of Object.keys(request.body)) args[key] = action;
+  }
+  return args;
 }
