@@ -1,3 +1,5 @@
+import { FLOW_POLICY_PACK } from '../policy/pack.js';
+
 /**
  * The example system `mass init` writes: the customer-support system of the first seed scenario
  * (DESIGN.md, `support-billing-injection`). A router reads customer tickets (untrusted text) and
@@ -24,9 +26,11 @@ agents:
 tools:
   # effect: read | write | external_send | financial | code_exec
   # output: the integrity of what the tool returns (customer-written text is untrusted)
+  # controls: the arguments that steer the effect (default: all); policy sees their integrity
+  #   as context.control (policies/flow.cedar)
   read_ticket:     { effect: read,          output: untrusted, args: { ticket_id: string } }
   lookup_customer: { effect: read,          output: trusted,   args: { customer_id: string } }
-  send_reply:      { effect: external_send, output: trusted,   args: { to: string, text: string } }
+  send_reply:      { effect: external_send, output: trusted,   args: { to: string, text: string }, controls: [to] }
   refund:          { effect: financial,     output: trusted,   args: { customer_id: string, amount: number } }
   transfer:        { effect: financial,     output: trusted,   args: { to_account: string, amount: number } }
 
@@ -72,21 +76,8 @@ when { context.args has amount && context.args.amount.value > 100 };
 permit (principal in Role::"finance", action == Action::"call", resource == Tool::"transfer");
 `;
 
-export const EXAMPLE_GUARDRAILS_POLICY = `// Guardrails that hold whatever the permits say: a forbid always wins in Cedar.
-
-// Content an agent read from an untrusted source (a ticket, a web page) must not move money.
-@id("no-money-on-untrusted-context")
-forbid (principal, action == Action::"call", resource)
-when { resource.effect == "financial" && context.integrity == "untrusted" };
-
-// Code execution never follows untrusted content.
-@id("no-code-on-untrusted-context")
-forbid (principal, action == Action::"call", resource)
-when { resource.effect == "code_exec" && context.integrity == "untrusted" };
-`;
-
 export const EXAMPLE_FILES: readonly ExampleFile[] = [
   { path: 'mass.yaml', content: EXAMPLE_CONFIG },
   { path: 'policies/roles.cedar', content: EXAMPLE_ROLES_POLICY },
-  { path: 'policies/guardrails.cedar', content: EXAMPLE_GUARDRAILS_POLICY },
+  { path: 'policies/flow.cedar', content: FLOW_POLICY_PACK },
 ];

@@ -18,6 +18,7 @@ import { chainOptionsFromStore } from '../capability/store-options.js';
 import { MemoryLinkMemory } from '../capability/memory.js';
 import type { VerifyChainOptions } from '../capability/verify.js';
 import type { Hop } from '../flow/hop.js';
+import { segment, SegmentList, textOf, type Segment } from '../flow/segment.js';
 import { DetectorInspector } from '../mediator/stages/inspect.js';
 import { CedarDecider } from '../mediator/stages/decide.js';
 import { NoApprovalChannel } from '../mediator/stages/approve.js';
@@ -80,33 +81,42 @@ export class TaskContext {
   readonly path: readonly Hop[];
   /** The capability chain this task acts under, if any. */
   readonly capability: string | undefined;
+  /** What the agent has read in this task, each piece with its label (for argument provenance). */
+  readonly segments: SegmentList;
   #label: Label;
   readonly #mesh: Mesh;
 
   /** @internal */
-  constructor(mesh: Mesh, agent: string, label: Label, path: readonly Hop[] = [], capability?: string) {
+  constructor(mesh: Mesh, agent: string, label: Label, options: { path?: readonly Hop[]; capability?: string | undefined; segments?: readonly Segment[] } = {}) {
     this.#mesh = mesh;
     this.agent = agent;
     this.#label = label;
-    this.path = path;
-    this.capability = capability;
+    this.path = options.path ?? [];
+    this.capability = options.capability;
+    this.segments = new SegmentList(options.segments);
   }
 
   get label(): Label {
     return this.#label;
   }
 
+  /** Records that the agent read `value` with `label` (the host does this for every result it hands over). */
+  read(value: JsonValue, label: Label, source: string, generation = 0): void {
+    this.#label = joinLabels(this.#label, label);
+    this.segments.add(segment(textOf(value), label, source, generation));
+  }
+
   /** Calls a tool through the mediator; its output taints the task as the tool's config says. */
   async call(tool: string, args: Record<string, JsonValue> = {}): Promise<JsonValue> {
     const { value, label } = await this.#mesh.act(this, 'tool', tool, args);
-    this.#label = joinLabels(this.#label, label);
+    this.read(value, label, `tool:${tool}`);
     return value;
   }
 
   /** Sends a message through the mediator; the reply taints the task with the recipient's label. */
   async send(to: string, body: JsonValue): Promise<JsonValue> {
     const { value, label } = await this.#mesh.act(this, 'message', to, body);
-    this.#label = joinLabels(this.#label, label);
+    this.read(value, label, `agent:${to}`);
     return value;
   }
 }
@@ -130,11 +140,13 @@ export class AgentHandle {
   }
 
   /**
-   * Runs a task for this agent, starting from the user's (trusted) request. With `capability`, every
-   * action of the task relies on that delegation chain (it must be within it).
+   * Runs a task for this agent, starting from the user's (trusted) request: pass its text as
+   * `request` so that values the user named are recognised as trusted in later tool arguments.
+   * With `capability`, every action of the task relies on that delegation chain (it must be within it).
    */
-  task<T>(work: (ctx: TaskContext) => Promise<T>, options: { capability?: string } = {}): Promise<T> {
-    return work(new TaskContext(this.#mesh, this.id, TRUSTED, [], options.capability));
+  task<T>(work: (ctx: TaskContext) => Promise<T>, options: { capability?: string; request?: JsonValue } = {}): Promise<T> {
+    const segments = options.request === undefined ? [] : [segment(textOf(options.request), TRUSTED, 'user')];
+    return work(new TaskContext(this.#mesh, this.id, TRUSTED, { capability: options.capability, segments }));
   }
 
   send(to: string, body: JsonValue): Promise<JsonValue> {
@@ -219,9 +231,10 @@ export class Mesh {
     const label = ctx.label;
     const capability = ctx.capability === undefined ? {} : { capability: ctx.capability };
     let replyLabel: Label | undefined;
+    const context = ctx.segments.items;
     const request: ActionRequest = this.#signed
-      ? { kind, target, body, envelope: await this.#sign(ctx, kind, target, body), ...capability }
-      : { kind, target, body, sender: actor, label, path: ctx.path, ...capability };
+      ? { kind, target, body, envelope: await this.#sign(ctx, kind, target, body), context, ...capability }
+      : { kind, target, body, sender: actor, label, path: ctx.path, context, ...capability };
     const verdict = await this.mediator.mediate(request, {
       run: async (action) => {
         if (kind === 'tool') {
@@ -232,7 +245,10 @@ export class Mesh {
         if (kind === 'message') {
           const handler = this.#handlers.get(target);
           if (handler === undefined) throw new MassError('AGENT_UNKNOWN', `agent "${target}" has no message handler`);
-          const recipient = new TaskContext(this, target, label, [...ctx.path, { agent: actor, action: action.actionId }]);
+          // The recipient reads the message (with the sender's label) and inherits what the sender
+          // had read, so values the user named stay recognisable along the chain.
+          const recipient = new TaskContext(this, target, label, { path: [...ctx.path, { agent: actor, action: action.actionId }], segments: context });
+          recipient.read(body, label, `agent:${actor}`, this.generationOf(body, context));
           const reply = await handler({ from: actor, body, label }, recipient);
           replyLabel = recipient.label;
           return reply;
@@ -250,12 +266,13 @@ export class Mesh {
    * context label (default: trusted, a task the user started). Returns the verdict, never throws a
    * refusal; throws TypeError for a body that is not JSON.
    */
-  async mediate(agent: string, kind: ActionKind, target: string, body: JsonValue, effect: Effect, label: Label = TRUSTED): Promise<Verdict> {
+  async mediate(agent: string, kind: ActionKind, target: string, body: JsonValue, effect: Effect, label: Label = TRUSTED, context?: readonly Segment[]): Promise<Verdict> {
     assertJson(body);
     const ctx = new TaskContext(this, agent, label);
+    const seen = context === undefined ? {} : { context };
     const request: ActionRequest = this.#signed
-      ? { kind, target, body, envelope: await this.#sign(ctx, kind, target, body) }
-      : { kind, target, body, sender: agent, label, path: [] };
+      ? { kind, target, body, envelope: await this.#sign(ctx, kind, target, body), ...seen }
+      : { kind, target, body, sender: agent, label, path: [], ...seen };
     return this.mediator.mediate(request, effect);
   }
 
@@ -273,6 +290,11 @@ export class Mesh {
     );
   }
 
+  /** @internal The replication generation a message body carries given what its sender had read. */
+  generationOf(body: JsonValue, context: readonly Segment[]): number {
+    return replicationGenerationOf(textOf(body), context);
+  }
+
   /** Flushes replay state and closes the store if the mesh opened it. */
   async close(): Promise<void> {
     await this.#replay.flush();
@@ -285,6 +307,11 @@ export class Mesh {
 function keepArgumentsOf(config: MassConfig): (request: ActionRequest) => boolean {
   const keep = new Set(Object.entries(config.data.tools).filter(([, t]) => t.recordArgs).map(([name]) => name));
   return (request) => request.kind === 'tool' && keep.has(request.target);
+}
+
+/** Until the replication detector is wired in, nothing counts as copied. */
+function replicationGenerationOf(_text: string, _context: readonly Segment[]): number {
+  return 0;
 }
 
 function isMassConfig(value: MassConfig | MassConfigInput): value is MassConfig {

@@ -122,7 +122,7 @@ describe('mass (the executable)', () => {
       assert.equal(r.status, 0, show(r));
       assert.equal(r.stderr, '');
       assert.equal(readFileSync(join(dir, 'mass.yaml'), 'utf8'), EXAMPLE_FILES[0]?.content);
-      assert.deepEqual(readdirSync(join(dir, 'policies')).sort(), ['guardrails.cedar', 'roles.cedar']);
+      assert.deepEqual(readdirSync(join(dir, 'policies')).sort(), ['flow.cedar', 'roles.cedar']);
       assert.ok(existsSync(join(dir, '.mass/mass.db')));
       assert.equal(statSync(join(dir, '.mass/mass.db')).mode & 0o077, 0, 'the key store is private to its owner');
       assert.match(r.stdout, /registered router, support, billing/);
@@ -146,7 +146,7 @@ describe('mass (the executable)', () => {
     test('mass check-config after init exits 0 with a summary', async () => {
       const r = await mass(dir, 'check-config');
       assert.equal(r.status, 0, show(r));
-      assert.match(r.stdout, /mass\.yaml: ok — 3 agents, 5 tools, 0 MCP servers, 3 channels, 0 memory namespaces, 10 policies \(2 with @approval\)/);
+      assert.match(r.stdout, /mass\.yaml: ok — 3 agents, 5 tools, 0 MCP servers, 3 channels, 0 memory namespaces, 13 policies \(3 with @approval\)/);
     });
 
     test('--config FILE from another directory checks that file', async () => {

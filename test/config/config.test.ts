@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { isMassError } from '../../src/core/errors.js';
-import { EXAMPLE_CONFIG, EXAMPLE_FILES, EXAMPLE_GUARDRAILS_POLICY, EXAMPLE_ROLES_POLICY } from '../../src/config/example.js';
+import { FLOW_POLICY_PACK } from '../../src/policy/pack.js';
+import { EXAMPLE_CONFIG, EXAMPLE_FILES, EXAMPLE_ROLES_POLICY } from '../../src/config/example.js';
 import { expandGlob } from '../../src/config/glob.js';
 import { ConfigError, formatPath, loadConfigFile, parseConfigText, resolveConfigPath, validateConfig, type MassConfig } from '../../src/config/load.js';
 import { loadPolicySet, type PolicySource } from '../../src/policy/load.js';
@@ -67,7 +68,7 @@ function exampleConfig(): MassConfig {
 
 const EXAMPLE_SOURCES: readonly PolicySource[] = [
   { name: 'policies/roles.cedar', text: EXAMPLE_ROLES_POLICY },
-  { name: 'policies/guardrails.cedar', text: EXAMPLE_GUARDRAILS_POLICY },
+  { name: 'policies/flow.cedar', text: FLOW_POLICY_PACK },
 ];
 
 /** Loads the example policies plus `text` as policies/extra.cedar; returns the POLICY_INVALID message. */
@@ -312,12 +313,15 @@ describe('policy loading', () => {
   test('the example policies load from the files mass init writes', () => {
     const dir = tempTree(Object.fromEntries(EXAMPLE_FILES.map((f) => [f.path, f.content])));
     const set = loadPolicySet(loadConfigFile(join(dir, 'mass.yaml')));
-    // guardrails.cedar sorts before roles.cedar
+    // flow.cedar sorts before roles.cedar
     assert.deepEqual(
       set.policies.map((p) => p.id),
       [
-        'no-money-on-untrusted-context',
-        'no-code-on-untrusted-context',
+        'flow.untrusted-steers-payment-or-send',
+        'flow.no-code-from-untrusted-arguments',
+        'flow.no-confidential-egress',
+        'flow.recipient-clearance',
+        'flow.untrusted-writes-own-memory-only',
         'router-reads-tickets',
         'router-routes',
         'support-escalates-to-billing',
@@ -328,8 +332,8 @@ describe('policy loading', () => {
         'transfers',
       ],
     );
-    assert.deepEqual(set.policies.filter((p) => p.requiresApproval).map((p) => p.id), ['large-refunds', 'transfers']);
-    assert.deepEqual(set.policies.filter((p) => p.effect === 'forbid').map((p) => p.file), ['policies/guardrails.cedar', 'policies/guardrails.cedar']);
+    assert.deepEqual(set.policies.filter((p) => p.requiresApproval).map((p) => p.id), ['flow.untrusted-steers-payment-or-send', 'large-refunds', 'transfers']);
+    assert.deepEqual(new Set(set.policies.filter((p) => p.effect === 'forbid').map((p) => p.file)), new Set(['policies/flow.cedar']));
     assert.equal(set.policies.find((p) => p.id === 'transfers')?.file, 'policies/roles.cedar');
   });
 

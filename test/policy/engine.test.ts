@@ -16,16 +16,19 @@ function request(overrides: Partial<PolicyRequest> = {}, args: PolicyRequest['co
 
 const amount = (value: number, integrity: 'trusted' | 'untrusted' = 'trusted') => ({ amount: { value, integrity }, customer_id: { value: 'C-1', integrity } });
 
-test('example policies: small refund allowed, large refund needs approval, untrusted refund forbidden', () => {
+test('example policies: small refund allowed, large refund needs approval, untrusted amount needs approval', () => {
   const { config, policies } = exampleConfig();
   const engine = PolicyEngine.load(config, policies);
   assert.deepEqual(engine.decide(request({}, amount(40))), { effect: 'allow', policyIds: ['small-refunds'], reason: 'permitted by small-refunds' });
   const large = engine.decide(request({}, amount(500)));
   assert.equal(large.effect, 'approval');
   assert.deepEqual(large.policyIds, ['large-refunds']);
-  const tainted = engine.decide(request({ context: { ...request().context, integrity: 'untrusted', args: amount(40, 'untrusted') } }));
-  assert.equal(tainted.effect, 'deny');
-  assert.deepEqual(tainted.policyIds, ['no-money-on-untrusted-context']);
+  const tainted = engine.decide(request({ context: { ...request().context, integrity: 'untrusted', control: 'untrusted', args: amount(40, 'untrusted') } }));
+  assert.equal(tainted.effect, 'approval');
+  assert.deepEqual(tainted.policyIds, ['flow.untrusted-steers-payment-or-send', 'small-refunds']);
+  // Read untrusted content, but the amount and customer came from the user: allowed.
+  const clean = engine.decide(request({ context: { ...request().context, integrity: 'untrusted', control: 'trusted', args: amount(40) } }));
+  assert.equal(clean.effect, 'allow');
 });
 
 test('deny by default: nothing permits support to refund', () => {

@@ -1,6 +1,7 @@
 import { validateConfig, type MassConfig } from '../../src/config/load.js';
 import type { MassConfigInput } from '../../src/config/schema.js';
-import { EXAMPLE_CONFIG, EXAMPLE_GUARDRAILS_POLICY, EXAMPLE_ROLES_POLICY } from '../../src/config/example.js';
+import { FLOW_POLICY_PACK } from '../../src/policy/pack.js';
+import { EXAMPLE_CONFIG, EXAMPLE_ROLES_POLICY } from '../../src/config/example.js';
 import { parseConfigText } from '../../src/config/load.js';
 import type { PolicySource } from '../../src/policy/load.js';
 
@@ -10,7 +11,7 @@ export function exampleConfig(): { config: MassConfig; policies: PolicySource[] 
     config: parseConfigText(EXAMPLE_CONFIG.replace('sqlite:./.mass/mass.db', '"sqlite::memory:"'), 'mass.yaml', process.cwd()),
     policies: [
       { name: 'policies/roles.cedar', text: EXAMPLE_ROLES_POLICY },
-      { name: 'policies/guardrails.cedar', text: EXAMPLE_GUARDRAILS_POLICY },
+      { name: 'policies/flow.cedar', text: FLOW_POLICY_PACK },
     ],
   };
 }
