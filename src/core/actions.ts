@@ -1,5 +1,5 @@
 /** The kinds of crossing the mediator sees (DESIGN.md: "Every crossing is an Action"). */
-export const ACTION_KINDS = ['message', 'tool', 'memory.read', 'memory.write', 'delegate'] as const;
+export const ACTION_KINDS = ['message', 'tool', 'memory.read', 'memory.write', 'delegate', 'declassify'] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
 export function isActionKind(value: unknown): value is ActionKind {
@@ -13,6 +13,7 @@ export const CEDAR_ACTION: Readonly<Record<ActionKind, string>> = {
   'memory.read': 'read',
   'memory.write': 'write',
   delegate: 'delegate',
+  declassify: 'declassify',
 };
 
 /** The audience string an envelope for `kind` on `target` must carry: `agent:<id>`, `tool:<name>`, `memory:<ns>`. */
@@ -20,6 +21,7 @@ export function audienceOf(kind: ActionKind, target: string): string {
   switch (kind) {
     case 'message':
     case 'delegate':
+    case 'declassify':
       return `agent:${target}`;
     case 'tool':
       return `tool:${target}`;

@@ -61,6 +61,11 @@ export class SegmentList {
     return this.#items;
   }
 
+  /** Replaces every segment's label (a declassification of the task). */
+  relabel(change: (label: Label) => Label): void {
+    this.#items = this.#items.map((s) => ({ ...s, label: change(s.label) }));
+  }
+
   add(item: Segment): void {
     this.#items.push(item);
     if (this.#items.length > MAX_SEGMENTS) this.#items = this.#items.slice(-MAX_SEGMENTS);

@@ -4,7 +4,8 @@ import { MassError } from '../core/errors.js';
 import { assertJson, type JsonValue } from '../core/json.js';
 import { validateConfig, type MassConfig } from '../config/load.js';
 import type { MassConfigInput } from '../config/schema.js';
-import { joinLabels, TRUSTED, type Label } from '../flow/label.js';
+import { joinLabels, TRUSTED, type Confidentiality, type Label } from '../flow/label.js';
+import { declassify, parseDeclassification } from '../flow/declassify.js';
 import { signEnvelope } from '../identity/envelope.js';
 import type { SigningKey } from '../identity/keys.js';
 import { AgentRegistry, ensureOwnerKey } from '../identity/registry.js';
@@ -111,6 +112,19 @@ export class TaskContext {
     const { value, label } = await this.#mesh.act(this, 'tool', tool, args);
     this.read(value, label, `tool:${tool}`);
     return value;
+  }
+
+  /**
+   * Lowers the task's label — the only way down — as a mediated, recorded `declassify` action that
+   * a policy must permit (see flow/declassify.ts). What the agent read so far is relabelled too.
+   */
+  async declassify(to: { integrity?: 'trusted'; confidentiality?: Confidentiality; readers?: null }, reason: string): Promise<Label> {
+    const body = { to: to as Record<string, JsonValue>, reason };
+    const { label } = await this.#mesh.act(this, 'declassify', this.agent, body);
+    const lowered = parseDeclassification(body);
+    this.#label = label;
+    this.segments.relabel((l) => declassify(l, lowered));
+    return label;
   }
 
   /** Sends a message through the mediator; the reply taints the task with the recipient's label. */
@@ -253,6 +267,7 @@ export class Mesh {
           replyLabel = recipient.label;
           return reply;
         }
+        if (kind === 'declassify') return null; // the effect is on the task's label, applied by the caller
         throw new MassError('EXECUTION_FAILED', `the in-process mesh does not perform ${kind} actions`);
       },
     });
@@ -303,10 +318,10 @@ export class Mesh {
   }
 }
 
-/** Tools whose configuration says `recordArgs: true` keep their arguments in the record. */
+/** Tools whose configuration says `recordArgs: true` keep their arguments in the record; declassifications always keep theirs (the reason). */
 function keepArgumentsOf(config: MassConfig): (request: ActionRequest) => boolean {
   const keep = new Set(Object.entries(config.data.tools).filter(([, t]) => t.recordArgs).map(([name]) => name));
-  return (request) => request.kind === 'tool' && keep.has(request.target);
+  return (request) => request.kind === 'declassify' || (request.kind === 'tool' && keep.has(request.target));
 }
 
 /** Until the replication detector is wired in, nothing counts as copied. */

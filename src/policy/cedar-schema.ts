@@ -14,11 +14,13 @@ import type { ArgumentType, MassConfigData } from '../config/schema.js';
  *   action send      appliesTo { principal: Agent, resource: Agent,  context: Context };
  *   action delegate  appliesTo { principal: Agent, resource: Agent,  context: Context };
  *   action read, write appliesTo { principal: Agent, resource: Memory, context: Context };
+ *   action declassify appliesTo { principal: Agent, resource: Agent, context: Context };  // resource = the actor
  *
  * `Context` carries the action's label (`integrity`, `sources`, `confidentiality` as 0–3), the
  * integrity of the arguments that steer the effect (`control`), the effective `trust` (0–100), the
  * highest finding score as `risk` (0–100), the `findings`, the provenance `chain` (agent ids), and
- * `args`: every argument any tool declares, optional, as `{ value, integrity }`.
+ * `args`: every argument any tool declares, optional, as `{ value, integrity }`; for a declassification,
+ * `declassifyTo`: the label asked for (`integrity`, `confidentiality` as 0–3).
  */
 export function buildCedarSchema(config: MassConfigData): SchemaJson<string> {
   const context = { type: 'Context' } as const;
@@ -37,6 +39,7 @@ export function buildCedarSchema(config: MassConfigData): SchemaJson<string> {
           findings: setOf({ type: 'Finding' }),
           chain: setOf(str()),
           args: { type: 'Args' },
+          declassifyTo: { ...record({ integrity: str(), confidentiality: long() }), required: false },
         }),
       },
       entityTypes: {
@@ -49,6 +52,7 @@ export function buildCedarSchema(config: MassConfigData): SchemaJson<string> {
         call: { appliesTo: { principalTypes: ['Agent'], resourceTypes: ['Tool'], context } },
         send: { appliesTo: { principalTypes: ['Agent'], resourceTypes: ['Agent'], context } },
         delegate: { appliesTo: { principalTypes: ['Agent'], resourceTypes: ['Agent'], context } },
+        declassify: { appliesTo: { principalTypes: ['Agent'], resourceTypes: ['Agent'], context } },
         read: { appliesTo: { principalTypes: ['Agent'], resourceTypes: ['Memory'], context } },
         write: { appliesTo: { principalTypes: ['Agent'], resourceTypes: ['Memory'], context } },
       },

@@ -6,7 +6,7 @@ import { confidentialityRank } from '../flow/label.js';
 import type { MassConfig } from '../config/load.js';
 import { loadPolicySet, type LoadedPolicy, type LoadedPolicySet, type PolicySource } from './load.js';
 
-export type CedarActionName = 'call' | 'send' | 'read' | 'write' | 'delegate';
+export type CedarActionName = 'call' | 'send' | 'read' | 'write' | 'delegate' | 'declassify';
 export type ResourceType = 'Tool' | 'Agent' | 'Memory';
 
 export type ArgumentValue = string | number | boolean | readonly string[];
@@ -26,6 +26,8 @@ export interface PolicyContext {
   readonly findings: readonly { detector: string; category: string; score: number }[];
   readonly chain: readonly string[];
   readonly args: Readonly<Record<string, { value: ArgumentValue; integrity: 'trusted' | 'untrusted' }>>;
+  /** For a declassification: the label asked for. */
+  readonly declassifyTo?: { readonly integrity: 'trusted' | 'untrusted'; readonly confidentiality: number };
 }
 
 export interface PolicyRequest {
@@ -200,5 +202,6 @@ function toCedarContext(context: PolicyContext): cedar.Context {
     findings,
     chain: [...context.chain],
     args,
+    ...(context.declassifyTo === undefined ? {} : { declassifyTo: { ...context.declassifyTo } }),
   };
 }

@@ -137,3 +137,39 @@ test('an amount the agent made up after reading untrusted content is untrusted (
     await mesh.close();
   }
 });
+
+test('declassification: refused unless a policy permits it; when permitted it is logged with its reason and lowers the task label', async () => {
+  const denied = await system();
+  try {
+    await assert.rejects(
+      denied.mesh.agent('assistant').task(async (ctx) => {
+        await ctx.call('read_document', { id: 'inv-117' });
+        await ctx.declassify({ integrity: 'trusted' }, 'I trust this document');
+      }),
+      (error: unknown) => isMassError(error) && error.code === 'POLICY_DENIED',
+    );
+  } finally {
+    await denied.mesh.close();
+  }
+
+  const endorse = `@id("reviewed-documents") permit (principal == Agent::"assistant", action == Action::"declassify", resource)
+                   when { context has declassifyTo && context.declassifyTo.integrity == "trusted" && context.sources == ["tool:read_document"] };`;
+  const mesh = await createMesh(config(), { policies: [...POLICIES, { name: 'declassify.cedar', text: endorse }] });
+  const ledger: string[] = [];
+  mesh.tool('read_document', () => DOCUMENT).tool('transfer', ({ iban }) => (ledger.push(String(iban)), 'done'));
+  try {
+    await mesh.agent('assistant').task(async (ctx) => {
+      await ctx.call('read_document', { id: 'inv-117' });
+      const lowered = await ctx.declassify({ integrity: 'trusted' }, 'invoice reviewed by accounts payable (ticket AP-9)');
+      assert.equal(lowered.integrity, 'trusted');
+      assert.equal(ctx.label.integrity, 'trusted');
+      return ctx.call('transfer', { iban: ATTACKER_IBAN, amount: 1250, memo: 'x' });
+    });
+    assert.deepEqual(ledger, [ATTACKER_IBAN]);
+    const entry = (await readEntries(mesh)).find((e) => e.kind === 'intent' && e.action === 'declassify');
+    assert.deepEqual(entry?.args, { to: { integrity: 'trusted' }, reason: 'invoice reviewed by accounts payable (ticket AP-9)' });
+    assert.deepEqual(entry?.decision?.policies, ['reviewed-documents']);
+  } finally {
+    await mesh.close();
+  }
+});

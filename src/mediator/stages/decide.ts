@@ -3,7 +3,8 @@ import type { MassConfigData, ArgumentType } from '../../config/schema.js';
 import type { ArgumentValue, CedarActionName, PolicyContext, PolicyEngine, ResourceType } from '../../policy/engine.js';
 import type { Decider, DecisionInput } from '../stages.js';
 import type { Decision } from '../types.js';
-import { confidentialityRank } from '../../flow/label.js';
+import { confidentialityRank, type Label } from '../../flow/label.js';
+import { declassify, parseDeclassification } from '../../flow/declassify.js';
 
 /** Policy id reported when the structure declared in mass.yaml (channels, memory ACLs) refuses. */
 export const CONFIG_POLICY_ID = 'mass.yaml';
@@ -64,6 +65,7 @@ export class CedarDecider implements Decider {
         findings: scored,
         chain: provenance.chain,
         args,
+        ...(request.kind === 'declassify' ? { declassifyTo: declassifyTarget(labels.action, request.body) } : {}),
       },
     });
   }
@@ -95,6 +97,11 @@ export class CedarDecider implements Decider {
         return undefined;
       case 'tool':
         return this.#checkArguments(request.target, request.body);
+      case 'declassify': {
+        if (request.target !== actor) return deny('POLICY_DENIED', `"${actor}" may only declassify its own task, not "${request.target}"`, [CONFIG_POLICY_ID]);
+        parseDeclassification(request.body); // throws ARGUMENT_INVALID, which denies
+        return undefined;
+      }
       case 'memory.read':
       case 'memory.write': {
         const ns = this.#config.memory[request.target];
@@ -133,9 +140,15 @@ function deny(code: Decision['code'] & string, reason: string, policyIds: string
   return { effect: 'deny', policyIds, reason, code };
 }
 
+/** What policy sees of a declassification: the label the task would have afterwards. */
+function declassifyTarget(current: Label, body: DecisionInput['request']['body']): { integrity: 'trusted' | 'untrusted'; confidentiality: number } {
+  const after = declassify(current, parseDeclassification(body));
+  return { integrity: after.integrity, confidentiality: confidentialityRank(after.confidentiality) };
+}
+
 function resourceType(kind: DecisionInput['request']['kind']): ResourceType {
   if (kind === 'tool') return 'Tool';
-  if (kind === 'message' || kind === 'delegate') return 'Agent';
+  if (kind === 'message' || kind === 'delegate' || kind === 'declassify') return 'Agent';
   return 'Memory';
 }
 

@@ -1,6 +1,7 @@
 import { MassError } from '../../core/errors.js';
 import type { MassConfigData } from '../../config/schema.js';
 import { labelArguments } from '../../flow/argument-labels.js';
+import { declassify, parseDeclassification } from '../../flow/declassify.js';
 import { joinLabels, labelDominates, untrusted, type Label } from '../../flow/label.js';
 import type { Labeler } from '../stages.js';
 import type { ActionRequest, Labels, Principal, Provenance } from '../types.js';
@@ -62,6 +63,9 @@ export class ConfigLabeler implements Labeler {
         const readers = tool?.readers;
         return { ...base, confidentiality: tool?.confidentiality ?? server?.confidentiality ?? 'internal', ...(readers === undefined ? {} : { readers: [...readers].sort() }) };
       }
+      case 'declassify':
+        // The task's label afterwards; the body was checked by decide before anything runs.
+        return declassifyOrKeep(action, request.body);
       case 'memory.read': {
         const ns = this.#config.memory[request.target];
         return joinLabels(action, { ...untrusted(`memory:${request.target}`), confidentiality: ns?.confidentiality ?? 'secret' });
@@ -69,6 +73,14 @@ export class ConfigLabeler implements Labeler {
       default:
         return action;
     }
+  }
+}
+
+function declassifyOrKeep(action: Label, body: ActionRequest['body']): Label {
+  try {
+    return declassify(action, parseDeclassification(body));
+  } catch {
+    return action; // a malformed body is refused by decide; nothing is lowered
   }
 }
 
