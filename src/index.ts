@@ -69,7 +69,7 @@ export { EnvelopeAuthenticator, HostAuthenticator } from './mediator/stages/auth
 export { SenderProvenance } from './mediator/stages/provenance.js';
 export { ConfigLabeler } from './mediator/stages/label.js';
 export { DetectorInspector } from './mediator/stages/inspect.js';
-export type { Detector } from './mediator/stages/inspect.js';
+export type { Detector, DetectorFinding, ContextualDetector, DetectorSuite, InputText } from './detect/detector.js';
 export { CedarDecider } from './mediator/stages/decide.js';
 export { NoApprovalChannel, ScriptedApprovalChannel } from './mediator/stages/approve.js';
 export { DirectExecutor } from './mediator/stages/execute.js';

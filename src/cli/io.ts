@@ -7,12 +7,15 @@ export interface Io {
   readonly stdin?: Readable;
   out(text: string): void;
   err(text: string): void;
+  /** Resolves once `out` can take more (streaming commands wait on it to keep memory bounded). */
+  drain?(): Promise<void>;
 }
 
 export const processIo: Io = {
   cwd: process.cwd(),
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
+  drain: () => (process.stdout.writableNeedDrain ? new Promise((resolve) => process.stdout.once('drain', () => resolve())) : Promise.resolve()),
 };
 
 /** A command's way of saying "stop with this exit status" after it printed what it had to say. */

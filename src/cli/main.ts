@@ -8,6 +8,7 @@ import { checkConfigCommand } from './commands/check-config.js';
 import { demoCommand } from './commands/demo.js';
 import { initCommand } from './commands/init.js';
 import { mcpProxyCommand } from './commands/mcp-proxy.js';
+import { scanCommand } from './commands/scan.js';
 import { upCommand } from './commands/up.js';
 import {
   logAppendCommand,
@@ -184,6 +185,15 @@ function buildProgram(io: Io): Command {
     .option('--port <n>', 'port (0 picks a free one)', integer, 7420)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .action((opts: { port: number; host: string }, cmd: Command) => upCommand(io, globals(cmd).config, opts));
+
+  program
+    .command('scan [text]')
+    .description('run the content detectors on TEXT, or on each line of --jsonl FILE ({"text": ...} per line; - for stdin)')
+    .option('--jsonl <file>', 'JSONL input: one object with a "text" field per line; other fields are copied to the output')
+    .option('--fail-on-flag', 'exit 1 if anything is flagged')
+    .action((text: string | undefined, opts: { jsonl?: string; failOnFlag?: boolean }, cmd: Command) =>
+      scanCommand(io, globals(cmd).config, text, { ...(opts.jsonl === undefined ? {} : { jsonl: opts.jsonl }), ...(opts.failOnFlag === true ? { failOnFlag: true } : {}) }),
+    );
 
   program
     .command('mcp-proxy [command...]')

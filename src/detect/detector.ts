@@ -37,3 +37,13 @@ export interface ContextualDetector {
   readonly name: string;
   scan(text: string, inputs: readonly InputText[]): readonly DetectorFinding[];
 }
+
+/** The detectors a mediator or `mass scan` runs, and the score from which each one's findings count. */
+export interface DetectorSuite {
+  /** Detectors of the text alone (injection, secrets, personal data). */
+  readonly text: readonly Detector[];
+  /** Detectors that compare the text with what the agent read (replication). */
+  readonly contextual: readonly ContextualDetector[];
+  /** Findings of detector `name` scoring below `thresholds.get(name)` are dropped (default: kept). */
+  readonly thresholds: ReadonlyMap<string, number>;
+}

@@ -13,13 +13,24 @@ export function applyFindings(labels: Labels, findings: readonly Finding[]): Lab
   let action = labels.action;
   const args: Record<string, Label> = { ...labels.args };
   for (const f of findings) {
-    const raise: Label = f.confidentiality !== undefined ? { ...TRUSTED, confidentiality: f.confidentiality } : untrusted(`finding:${f.detector}`);
+    const raise = raiseFor(f);
     action = joinLabels(action, raise);
     const arg = argumentOf(f.field);
     const current = arg === undefined ? undefined : args[arg];
     if (arg !== undefined && current !== undefined) args[arg] = joinLabels(current, raise);
   }
   return { action, args, output: labels.output };
+}
+
+/** A label raised by findings: how content the detectors looked at is labelled after they did. */
+export function raiseLabel(label: Label, findings: readonly Pick<Finding, 'detector' | 'confidentiality'>[]): Label {
+  let raised = label;
+  for (const f of findings) raised = joinLabels(raised, raiseFor(f));
+  return raised;
+}
+
+function raiseFor(f: Pick<Finding, 'detector' | 'confidentiality'>): Label {
+  return f.confidentiality !== undefined ? { ...TRUSTED, confidentiality: f.confidentiality } : untrusted(`finding:${f.detector}`);
 }
 
 /** `$.name…` → `name` (the top-level argument a finding's field path is in). */

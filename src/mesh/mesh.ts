@@ -21,6 +21,10 @@ import type { VerifyChainOptions } from '../capability/verify.js';
 import type { Hop } from '../flow/hop.js';
 import { segment, SegmentList, textOf, type Segment } from '../flow/segment.js';
 import { DetectorInspector } from '../mediator/stages/inspect.js';
+import { raiseLabel } from '../mediator/apply-findings.js';
+import type { DetectorSuite } from '../detect/detector.js';
+import { detectorSuite } from '../detect/suite.js';
+import { replicationGeneration } from '../detect/replication.js';
 import { CedarDecider } from '../mediator/stages/decide.js';
 import { NoApprovalChannel } from '../mediator/stages/approve.js';
 import { DirectExecutor } from '../mediator/stages/execute.js';
@@ -190,6 +194,7 @@ export class Mesh {
   readonly #keys = new Map<string, SigningKey>();
   readonly #handlers = new Map<string, MessageHandler>();
   readonly #tools = new Map<string, ToolHandler>();
+  readonly #results: DetectorInspector;
 
   /** @internal use createMesh */
   constructor(parts: {
@@ -201,6 +206,7 @@ export class Mesh {
     clock: Clock;
     signed: boolean;
     stages: Stages;
+    detectors: DetectorSuite;
     events: EventObserver;
     replay: DurableReplayGuard;
     log: AuditLog;
@@ -218,6 +224,7 @@ export class Mesh {
     this.events = parts.events;
     this.#replay = parts.replay;
     this.log = parts.log;
+    this.#results = new DetectorInspector({ ...parts.detectors, contextual: [] });
     this.mediator = new Mediator({ stages: parts.stages, clock: parts.clock, ...parts.mediatorTimeouts, keepArguments: parts.keepArguments });
   }
 
@@ -272,6 +279,11 @@ export class Mesh {
       },
     });
     if (!verdict.ok) throw new MediationError(verdict);
+    if (kind === 'tool') {
+      // What a tool returns is scanned before the agent reads it: an injection taints, a secret classifies.
+      const findings = this.#results.inspect({ kind, target, body: verdict.result });
+      return { value: verdict.result, label: raiseLabel(verdict.label, findings) };
+    }
     return { value: verdict.result, label: replyLabel ?? verdict.label };
   }
 
@@ -324,9 +336,8 @@ function keepArgumentsOf(config: MassConfig): (request: ActionRequest) => boolea
   return (request) => request.kind === 'declassify' || (request.kind === 'tool' && keep.has(request.target));
 }
 
-/** Until the replication detector is wired in, nothing counts as copied. */
-function replicationGenerationOf(_text: string, _context: readonly Segment[]): number {
-  return 0;
+function replicationGenerationOf(text: string, context: readonly Segment[]): number {
+  return context.length === 0 ? 0 : replicationGeneration(text, context);
 }
 
 function isMassConfig(value: MassConfig | MassConfigInput): value is MassConfig {
@@ -360,13 +371,14 @@ export async function createMesh(config: MassConfig | MassConfigInput, options: 
     const signed = (options.authentication ?? 'envelope') === 'envelope';
     const replay = await DurableReplayGuard.open(store.replay, clock);
     const events = new EventObserver();
+    const detectors = detectorSuite(loaded.data.detectors);
     const defaults: Stages = {
       authenticate: signed
         ? new EnvelopeAuthenticator({ keys: registry, replay, clock, ...loaded.data.envelopes })
         : new HostAuthenticator(store.agents),
       provenance: new ChainProvenance(chainOptions, store.agents),
       label: new ConfigLabeler(loaded.data),
-      inspect: new DetectorInspector(),
+      inspect: new DetectorInspector(detectors),
       decide: new CedarDecider(policy, loaded.data),
       approve: options.approval ?? new NoApprovalChannel(),
       execute: new DirectExecutor(),
@@ -374,7 +386,7 @@ export async function createMesh(config: MassConfig | MassConfigInput, options: 
       observe: events as Observer,
     };
     const stages: Stages = { ...defaults, ...options.stages };
-    return new Mesh({ config: loaded, store, ownsStore: options.store === undefined, registry, policy, clock, signed, stages, events, replay, log, mediatorTimeouts: loaded.data.mediator, keepArguments: keepArgumentsOf(loaded) });
+    return new Mesh({ config: loaded, store, ownsStore: options.store === undefined, registry, policy, clock, signed, stages, detectors, events, replay, log, mediatorTimeouts: loaded.data.mediator, keepArguments: keepArgumentsOf(loaded) });
   } catch (error) {
     if (options.store === undefined) await store.close();
     throw error;

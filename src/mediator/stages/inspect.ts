@@ -1,26 +1,30 @@
 import type { JsonValue } from '../../core/json.js';
+import type { Detector, DetectorFinding, DetectorSuite, InputText } from '../../detect/detector.js';
+import type { Segment } from '../../flow/segment.js';
 import type { Inspector } from '../stages.js';
 import type { ActionRequest, Finding } from '../types.js';
-
-/** A content detector: text in, findings out (score 0–1, span in UTF-16 offsets). */
-export interface Detector {
-  readonly name: string;
-  scan(text: string): readonly { category: string; score: number; start: number; end: number }[];
-}
 
 /** At most this much text (UTF-16 units) is scanned per action; the rest is reported as a finding. */
 const MAX_SCANNED = 256 * 1024;
 
-/** Runs every detector over every string in the action's body. With no detectors it finds nothing. */
-export class DetectorInspector implements Inspector {
-  readonly #detectors: readonly Detector[];
+export const NO_DETECTORS: DetectorSuite = { text: [], contextual: [], thresholds: new Map() };
 
-  constructor(detectors: readonly Detector[] = []) {
-    this.#detectors = detectors;
+/**
+ * Runs every detector over every string in the action's body (findings name the field, e.g.
+ * `$.text` or `$.items[2]`); contextual detectors also get the texts the agent read in the task.
+ * With no detectors it finds nothing.
+ */
+export class DetectorInspector implements Inspector {
+  readonly #suite: DetectorSuite;
+
+  constructor(suite: DetectorSuite | readonly Detector[] = NO_DETECTORS) {
+    this.#suite = isSuite(suite) ? suite : { text: suite, contextual: [], thresholds: new Map() };
   }
 
   inspect(request: ActionRequest): readonly Finding[] {
-    if (this.#detectors.length === 0) return [];
+    const suite = this.#suite;
+    if (suite.text.length === 0 && suite.contextual.length === 0) return [];
+    const inputs = suite.contextual.length === 0 || request.context === undefined ? [] : inputTexts(request.context);
     const findings: Finding[] = [];
     let budget = MAX_SCANNED;
     for (const [field, text] of strings(request.body, '$')) {
@@ -29,12 +33,36 @@ export class DetectorInspector implements Inspector {
         break;
       }
       budget -= text.length;
-      for (const detector of this.#detectors) {
-        for (const f of detector.scan(text)) findings.push({ detector: detector.name, category: f.category, score: f.score, field, start: f.start, end: f.end });
-      }
+      const keep = (f: DetectorFinding) => {
+        if (f.score >= (suite.thresholds.get(f.detector) ?? 0)) findings.push(withField(f, field));
+      };
+      for (const detector of suite.text) for (const f of detector.scan(text)) keep(f);
+      if (inputs.length > 0) for (const detector of suite.contextual) for (const f of detector.scan(text, inputs)) keep(f);
     }
     return findings;
   }
+}
+
+function isSuite(value: DetectorSuite | readonly Detector[]): value is DetectorSuite {
+  return !Array.isArray(value);
+}
+
+function withField(f: DetectorFinding, field: string): Finding {
+  const base = { detector: f.detector, category: f.category, score: f.score, field, start: f.start, end: f.end };
+  return f.confidentiality === undefined ? base : { ...base, confidentiality: f.confidentiality };
+}
+
+/** The task's segments as the replication detector sees them (cached per segment object). */
+const inputCache = new WeakMap<Segment, InputText>();
+function inputTexts(segments: readonly Segment[]): InputText[] {
+  return segments.map((s) => {
+    let input = inputCache.get(s);
+    if (input === undefined) {
+      input = { text: s.text, source: s.source, generation: s.generation };
+      inputCache.set(s, input);
+    }
+    return input;
+  });
 }
 
 function* strings(value: JsonValue, path: string): Generator<[string, string]> {
