@@ -74,7 +74,7 @@ for (const authentication of ['envelope', 'host'] as const) {
       assert.ok(denial !== undefined);
       const labels = denial.labels as { args: Record<string, { integrity: string; sources: string[] }> };
       assert.equal(labels.args.iban?.integrity, 'untrusted');
-      assert.deepEqual(labels.args.iban?.sources, ['tool:read_document']);
+      assert.deepEqual(labels.args.iban?.sources, ['finding:injection', 'tool:read_document']); // the detector saw the instruction too
       assert.deepEqual(denial.decision?.policies, ['assistant-pays', 'flow.untrusted-steers-payment-or-send']);
     } finally {
       await mesh.close();
@@ -153,7 +153,7 @@ test('declassification: refused unless a policy permits it; when permitted it is
   }
 
   const endorse = `@id("reviewed-documents") permit (principal == Agent::"assistant", action == Action::"declassify", resource)
-                   when { context has declassifyTo && context.declassifyTo.integrity == "trusted" && context.sources == ["tool:read_document"] };`;
+                   when { context has declassifyTo && context.declassifyTo.integrity == "trusted" && context.sources.contains("tool:read_document") };`;
   const mesh = await createMesh(config(), { policies: [...POLICIES, { name: 'declassify.cedar', text: endorse }] });
   const ledger: string[] = [];
   mesh.tool('read_document', () => DOCUMENT).tool('transfer', ({ iban }) => (ledger.push(String(iban)), 'done'));
