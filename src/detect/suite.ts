@@ -43,6 +43,9 @@ export interface ScanResult {
   readonly findings: readonly DetectorFinding[];
 }
 
+/** Most findings reported per text (crafted text can produce one per few bytes); threats are kept first. */
+export const MAX_SCAN_FINDINGS = 1000;
+
 export function scanText(suite: DetectorSuite, text: string): ScanResult {
   let score = 0;
   let flagged = false;
@@ -64,6 +67,7 @@ export function scanText(suite: DetectorSuite, text: string): ScanResult {
     }
   }
   for (const f of findings) if (THREAT_DETECTORS.has(f.detector)) flagged = true;
-  findings.sort((a, b) => a.start - b.start || a.end - b.end);
-  return { flagged, score, findings };
+  const kept = findings.length <= MAX_SCAN_FINDINGS ? findings : [...findings.filter((f) => THREAT_DETECTORS.has(f.detector)), ...findings.filter((f) => !THREAT_DETECTORS.has(f.detector))].slice(0, MAX_SCAN_FINDINGS);
+  kept.sort((a, b) => a.start - b.start || a.end - b.end);
+  return { flagged, score, findings: kept };
 }

@@ -6,6 +6,12 @@ import type { ActionRequest, Finding } from '../types.js';
 
 /** At most this much text (UTF-16 units) is scanned per action; the rest is reported as a finding. */
 const MAX_SCANNED = 256 * 1024;
+/**
+ * At most this many findings are kept per action (crafted text can produce one per few bytes);
+ * past it one `truncated` finding says so. The labels are already as high as the findings kept make
+ * them, and a threat finding is never dropped for a sensitive-data one.
+ */
+export const MAX_FINDINGS = 1000;
 
 export const NO_DETECTORS: DetectorSuite = { text: [], contextual: [], thresholds: new Map() };
 
@@ -27,6 +33,7 @@ export class DetectorInspector implements Inspector {
     const inputs = suite.contextual.length === 0 || request.context === undefined ? [] : inputTexts(request.context);
     const findings: Finding[] = [];
     let budget = MAX_SCANNED;
+    let truncated = false;
     for (const [field, text] of strings(request.body, '$')) {
       if (text.length > budget) {
         findings.push({ detector: 'inspect', category: 'oversized', score: 1, field, start: 0, end: text.length });
@@ -34,11 +41,15 @@ export class DetectorInspector implements Inspector {
       }
       budget -= text.length;
       const keep = (f: DetectorFinding) => {
-        if (f.score >= (suite.thresholds.get(f.detector) ?? 0)) findings.push(withField(f, field));
+        if (f.score < (suite.thresholds.get(f.detector) ?? 0)) return;
+        if (findings.length < MAX_FINDINGS) findings.push(withField(f, field));
+        else if (f.confidentiality === undefined && !findings.some((x) => x.detector === f.detector && x.confidentiality === undefined)) findings.push(withField(f, field));
+        else truncated = true;
       };
       for (const detector of suite.text) for (const f of detector.scan(text)) keep(f);
       if (inputs.length > 0) for (const detector of suite.contextual) for (const f of detector.scan(text, inputs)) keep(f);
     }
+    if (truncated) findings.push({ detector: 'inspect', category: 'truncated', score: 1, field: '$', start: 0, end: 0 });
     return findings;
   }
 }
