@@ -5,7 +5,8 @@ import { hashJson, sha256 } from '../core/hash.js';
 import { isName, randomId } from '../core/ids.js';
 import { canonicalJson, type JsonValue } from '../core/json.js';
 import { isApprovalResult, isDecision, isFindings, isJson, isLabels, isPrincipal, isProvenance, isReceipt, isVoid } from './guards.js';
-import { applyFindings } from './apply-findings.js';
+import { applyFindings, raiseLabel } from './apply-findings.js';
+import { joinLabels, untrusted, type Label } from '../flow/label.js';
 import { runStage, StageFailure } from './run-stage.js';
 import type { Effect, Stages } from './stages.js';
 import type {
@@ -50,6 +51,7 @@ interface Progress {
   findings?: readonly Finding[];
   decision?: Decision;
   approval?: ApprovalResult;
+  resultFindings?: readonly Finding[];
 }
 
 /**
@@ -138,8 +140,9 @@ export class Mediator {
       await this.#afterEffect(p, { status: 'failed', code: 'EXECUTION_FAILED' });
       return { ok: false, actionId, actor: principal.agentId, stage: 'execute', code: 'EXECUTION_FAILED', reason: result.reason, decision, executed: true };
     }
+    const label = await this.#inspectResult(p, result, labels.output);
     await this.#afterEffect(p, { status: 'executed', resultHash: hashJson(result) });
-    return { ok: true, actionId, actor: principal.agentId, decision, result, label: labels.output };
+    return { ok: true, actionId, actor: principal.agentId, decision, result, label, findings: p.resultFindings ?? [] };
   }
 
   /** The request is attacker-controlled: check its shape and bound the body before any stage sees it. */
@@ -182,6 +185,22 @@ export class Mediator {
     };
   }
 
+  /**
+   * Runs the detectors over the result before anyone reads it; findings raise its label. The effect
+   * has run, so a failing inspection cannot deny: the result is labelled untrusted instead.
+   */
+  async #inspectResult(p: Progress, result: JsonValue, output: Label): Promise<Label> {
+    const inspect = this.#stages.inspect;
+    if (inspect.inspectResult === undefined) return output;
+    const findings = await this.#stage(p, 'inspect', this.#timeout, () => inspect.inspectResult?.(p.request, result), isFindings);
+    if (findings instanceof StageFailure) {
+      p.resultFindings = [{ detector: 'inspect', category: 'failed', score: 1, field: '$', start: 0, end: 0 }];
+      return joinLabels(output, untrusted('inspect:failed'));
+    }
+    p.resultFindings = findings;
+    return raiseLabel(output, findings);
+  }
+
   /** After the effect ran, nothing can undo it: failures here are reported, not turned into denials. */
   async #afterEffect(p: Progress, outcome: NonNullable<RecordEntry['outcome']>): Promise<void> {
     const s = this.#stages;
@@ -210,7 +229,7 @@ export class Mediator {
       chain: p.provenance?.chain ?? [],
       path: p.provenance?.path ?? p.principal?.path ?? [],
       labels: p.labels ?? null,
-      findings: p.findings ?? [],
+      findings: (type === 'outcome' ? p.resultFindings : p.findings) ?? [],
       decision: p.decision ?? null,
       approval: p.approval === undefined ? null : { approved: p.approval.approved, ...(p.approval.approver === undefined ? {} : { approver: p.approval.approver }) },
       outcome,

@@ -37,9 +37,11 @@ export interface Labeler {
   label(request: ActionRequest, principal: Principal, provenance: Provenance, actionId: string): MaybePromise<Labels>;
 }
 
-/** Runs content detectors over the action. */
+/** Runs content detectors over the action, and over what its effect returned. */
 export interface Inspector {
   inspect(request: ActionRequest, labels: Labels): MaybePromise<readonly Finding[]>;
+  /** Findings in the effect's result (what the agent is about to read); they raise the output label. */
+  inspectResult?(request: ActionRequest, result: JsonValue): MaybePromise<readonly Finding[]>;
 }
 
 export interface DecisionInput {

@@ -132,6 +132,7 @@ export interface RecordEntry {
   readonly chain: readonly string[];
   readonly path: readonly Hop[];
   readonly labels: Labels | null;
+  /** Intent and denial: findings in the action. Outcome: findings in the result. */
   readonly findings: readonly Finding[];
   readonly decision: Decision | null;
   readonly approval: { readonly approved: boolean; readonly approver?: string } | null;
@@ -168,7 +169,10 @@ export type Verdict =
       readonly actor: string;
       readonly decision: Decision;
       readonly result: JsonValue;
+      /** The label of the result: the output label, raised by what the detectors found in it. */
       readonly label: Label;
+      /** What the detectors found in the result (also in the outcome record). */
+      readonly findings: readonly Finding[];
     }
   | {
       readonly ok: false;

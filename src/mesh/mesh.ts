@@ -21,8 +21,6 @@ import type { VerifyChainOptions } from '../capability/verify.js';
 import type { Hop } from '../flow/hop.js';
 import { segment, SegmentList, textOf, type Segment } from '../flow/segment.js';
 import { DetectorInspector } from '../mediator/stages/inspect.js';
-import { raiseLabel } from '../mediator/apply-findings.js';
-import type { DetectorSuite } from '../detect/detector.js';
 import { detectorSuite } from '../detect/suite.js';
 import { replicationGeneration } from '../detect/replication.js';
 import { CedarDecider } from '../mediator/stages/decide.js';
@@ -194,7 +192,6 @@ export class Mesh {
   readonly #keys = new Map<string, SigningKey>();
   readonly #handlers = new Map<string, MessageHandler>();
   readonly #tools = new Map<string, ToolHandler>();
-  readonly #results: DetectorInspector;
 
   /** @internal use createMesh */
   constructor(parts: {
@@ -206,7 +203,6 @@ export class Mesh {
     clock: Clock;
     signed: boolean;
     stages: Stages;
-    detectors: DetectorSuite;
     events: EventObserver;
     replay: DurableReplayGuard;
     log: AuditLog;
@@ -224,7 +220,6 @@ export class Mesh {
     this.events = parts.events;
     this.#replay = parts.replay;
     this.log = parts.log;
-    this.#results = new DetectorInspector({ ...parts.detectors, contextual: [] });
     this.mediator = new Mediator({ stages: parts.stages, clock: parts.clock, ...parts.mediatorTimeouts, keepArguments: parts.keepArguments });
   }
 
@@ -279,12 +274,8 @@ export class Mesh {
       },
     });
     if (!verdict.ok) throw new MediationError(verdict);
-    if (kind === 'tool') {
-      // What a tool returns is scanned before the agent reads it: an injection taints, a secret classifies.
-      const findings = this.#results.inspect({ kind, target, body: verdict.result });
-      return { value: verdict.result, label: raiseLabel(verdict.label, findings) };
-    }
-    return { value: verdict.result, label: replyLabel ?? verdict.label };
+    // The mediator scanned the result: an injection in it taints, a secret in it classifies.
+    return { value: verdict.result, label: replyLabel === undefined ? verdict.label : joinLabels(replyLabel, verdict.label) };
   }
 
   /**
@@ -386,7 +377,7 @@ export async function createMesh(config: MassConfig | MassConfigInput, options: 
       observe: events as Observer,
     };
     const stages: Stages = { ...defaults, ...options.stages };
-    return new Mesh({ config: loaded, store, ownsStore: options.store === undefined, registry, policy, clock, signed, stages, detectors, events, replay, log, mediatorTimeouts: loaded.data.mediator, keepArguments: keepArgumentsOf(loaded) });
+    return new Mesh({ config: loaded, store, ownsStore: options.store === undefined, registry, policy, clock, signed, stages, events, replay, log, mediatorTimeouts: loaded.data.mediator, keepArguments: keepArgumentsOf(loaded) });
   } catch (error) {
     if (options.store === undefined) await store.close();
     throw error;

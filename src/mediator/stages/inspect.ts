@@ -31,10 +31,21 @@ export class DetectorInspector implements Inspector {
     const suite = this.#suite;
     if (suite.text.length === 0 && suite.contextual.length === 0) return [];
     const inputs = suite.contextual.length === 0 || request.context === undefined ? [] : inputTexts(request.context);
+    return this.#scan(request.body, inputs);
+  }
+
+  /** The result of a tool call or message, before the agent reads it: text detectors only. */
+  inspectResult(_request: ActionRequest, result: JsonValue): readonly Finding[] {
+    if (this.#suite.text.length === 0) return [];
+    return this.#scan(result, []);
+  }
+
+  #scan(value: JsonValue, inputs: readonly InputText[]): Finding[] {
+    const suite = this.#suite;
     const findings: Finding[] = [];
     let budget = MAX_SCANNED;
     let truncated = false;
-    for (const [field, text] of strings(request.body, '$')) {
+    for (const [field, text] of strings(value, '$')) {
       if (text.length > budget) {
         findings.push({ detector: 'inspect', category: 'oversized', score: 1, field, start: 0, end: text.length });
         break;
