@@ -37,3 +37,23 @@ test('crafted text with thousands of matches: findings are capped and the answer
   assert.ok(findings.some((f) => f.category === 'truncated'));
   assert.ok(isFindings(findings));
 });
+
+test('a tool result is scanned before the agent reads it: a private key in it makes the task secret, and the outcome record has the finding', async () => {
+  const { createMesh } = await import('../../src/mesh/mesh.js');
+  const { smallConfig } = await import('../support/fixtures.js');
+  const { readEntries } = await import('./support.js');
+  const mesh = await createMesh(smallConfig(), { policies: [{ name: 'p.cedar', text: 'permit (principal, action == Action::"call", resource == Tool::"echo");' }] });
+  const pem = ['-----BEGIN OPENSSH PRIVATE KEY-----', 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW', 'QyNTUxOQAAACBcQm3yGQ5q2r0Q6ZC1m8wZ0Q2uM8pX3oQ1Yx9xZ3Yd4gAAAJh3r1Tnd69U', '-----END OPENSSH PRIVATE KEY-----'].join('\n');
+  mesh.tool('echo', () => `config dump:\n${pem}\n`);
+  try {
+    await mesh.agent('alice').task(async (ctx) => {
+      await ctx.call('echo', {});
+      assert.equal(ctx.label.confidentiality, 'secret');
+      assert.equal(ctx.label.integrity, 'trusted'); // echo's output is declared trusted; a secret is not a threat
+    });
+    const outcome = (await readEntries(mesh)).find((e) => e.kind === 'outcome' && e.resource === 'echo');
+    assert.ok((outcome?.findings as { detector: string; category: string }[]).some((f) => f.detector === 'secrets' && f.category === 'private-key'));
+  } finally {
+    await mesh.close();
+  }
+});
