@@ -85,7 +85,7 @@ export class McpProxy {
     try {
       verdict = await mesh.mediate(agent, 'tool', `${server}/${name}`, body, {
         run: async () => (await upstream.callTool(name, body)) as unknown as JsonValue,
-      }, this.#label);
+      }, { label: this.#label });
     } catch (error) {
       // Signing failed (no key for the agent…): nothing was forwarded.
       this.#log(`cannot mediate ${server}/${name}: ${describe(error)}`);

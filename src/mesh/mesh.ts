@@ -54,6 +54,13 @@ export interface MeshOptions {
   readonly autoRegister?: boolean;
 }
 
+/** How a gateway describes the agent behind an action it mediates (Mesh.mediate). */
+export interface MediateOptions {
+  readonly label?: Label;
+  readonly context?: readonly Segment[];
+  readonly capability?: string;
+}
+
 /** A message as its recipient sees it. */
 export interface InboundMessage {
   readonly from: string;
@@ -280,17 +287,19 @@ export class Mesh {
 
   /**
    * Mediates one action of `agent` whose effect runs outside the mesh (a gateway forwarding a tool
-   * call to an upstream server). The action is signed as `act` signs it, with `label` as the agent's
-   * context label (default: trusted, a task the user started). Returns the verdict, never throws a
-   * refusal; throws TypeError for a body that is not JSON.
+   * call to an upstream server). The action is signed as `act` signs it, with `options.label` as the
+   * agent's context label (default: trusted, a task the user started), `options.context` as what the
+   * gateway saw the agent read in this session, and `options.capability` as the delegation chain it
+   * acts under. Returns the verdict, never throws a refusal; throws TypeError for a body that is not JSON.
    */
-  async mediate(agent: string, kind: ActionKind, target: string, body: JsonValue, effect: Effect, label: Label = TRUSTED, context?: readonly Segment[]): Promise<Verdict> {
+  async mediate(agent: string, kind: ActionKind, target: string, body: JsonValue, effect: Effect, options: MediateOptions = {}): Promise<Verdict> {
     assertJson(body);
-    const ctx = new TaskContext(this, agent, label);
-    const seen = context === undefined ? {} : { context };
+    const label = options.label ?? TRUSTED;
+    const ctx = new TaskContext(this, agent, label, options.capability === undefined ? {} : { capability: options.capability });
+    const extra = { ...(options.context === undefined ? {} : { context: options.context }), ...(options.capability === undefined ? {} : { capability: options.capability }) };
     const request: ActionRequest = this.#signed
-      ? { kind, target, body, envelope: await this.#sign(ctx, kind, target, body), ...seen }
-      : { kind, target, body, sender: agent, label, path: [], ...seen };
+      ? { kind, target, body, envelope: await this.#sign(ctx, kind, target, body), ...extra }
+      : { kind, target, body, sender: agent, label, path: [], ...extra };
     return this.mediator.mediate(request, effect);
   }
 
