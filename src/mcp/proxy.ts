@@ -16,6 +16,8 @@ export interface McpProxyOptions {
   /** The name of the upstream in `mcpServers`: its tools are `Tool::"<server>/<tool>"`. */
   readonly server: string;
   readonly upstream: Upstream;
+  /** The delegation chain (compact serialization) every call of this session relies on, if any. */
+  readonly capability?: string;
   /** Diagnostics (never the MCP channel). */
   readonly log?: (line: string) => void;
 }
@@ -85,7 +87,7 @@ export class McpProxy {
     try {
       verdict = await mesh.mediate(agent, 'tool', `${server}/${name}`, body, {
         run: async () => (await upstream.callTool(name, body)) as unknown as JsonValue,
-      }, { label: this.#label });
+      }, { label: this.#label, ...(this.#o.capability === undefined ? {} : { capability: this.#o.capability }) });
     } catch (error) {
       // Signing failed (no key for the agent…): nothing was forwarded.
       this.#log(`cannot mediate ${server}/${name}: ${describe(error)}`);
