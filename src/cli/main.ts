@@ -9,6 +9,7 @@ import { demoCommand } from './commands/demo.js';
 import { initCommand } from './commands/init.js';
 import { mcpProxyCommand } from './commands/mcp-proxy.js';
 import { scanCommand } from './commands/scan.js';
+import { mcpApproveCommand, mcpToolsCommand } from './commands/mcp-tools.js';
 import { upCommand } from './commands/up.js';
 import {
   logAppendCommand,
@@ -194,6 +195,17 @@ function buildProgram(io: Io): Command {
     .action((text: string | undefined, opts: { jsonl?: string; failOnFlag?: boolean }, cmd: Command) =>
       scanCommand(io, globals(cmd).config, text, { ...(opts.jsonl === undefined ? {} : { jsonl: opts.jsonl }), ...(opts.failOnFlag === true ? { failOnFlag: true } : {}) }),
     );
+
+  const mcp = program.command('mcp').description('MCP tools seen through the gateway: pinned definitions and approvals');
+  mcp
+    .command('approve <server> <tool>')
+    .description('approve the definition of TOOL last seen on SERVER (a changed or blocked tool is refused until then)')
+    .action((server: string, tool: string, _opts: unknown, cmd: Command) => mcpApproveCommand(io, globals(cmd).config, server, tool));
+  mcp
+    .command('tools [server]')
+    .description('list the MCP tools seen, with their status: approved, changed, poisoned, unapproved')
+    .option('--json', 'print JSON lines')
+    .action((server: string | undefined, opts: { json?: boolean }, cmd: Command) => mcpToolsCommand(io, globals(cmd).config, server, opts.json === true));
 
   program
     .command('mcp-proxy [command...]')

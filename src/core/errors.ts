@@ -47,6 +47,8 @@ export type DenialErrorCode =
   | 'ARGUMENT_INVALID'
   | 'AGENT_UNKNOWN'
   | 'TOOL_UNKNOWN'
+  /** An MCP tool whose definition is not the approved one (rug pull, poisoned description). */
+  | 'TOOL_UNAPPROVED'
   /** A derived action declared a lower label than the message that caused it. */
   | 'LABEL_LAUNDERED';
 

@@ -3,7 +3,11 @@ import { ProtocolError, Server } from '@modelcontextprotocol/server';
 import type { CallToolResult, ListToolsResult } from '@modelcontextprotocol/server';
 import { serveStdio, StdioServerTransport, type StdioServerHandle } from '@modelcontextprotocol/server/stdio';
 import { assertJson, type JsonValue } from '../core/json.js';
+import { systemClock } from '../core/clock.js';
+import { ToolPoisoningDetector } from '../detect/tool-poisoning.js';
 import { joinLabels, TRUSTED, type Label } from '../flow/label.js';
+import { segment, SegmentList, textOf } from '../flow/segment.js';
+import { DEFAULT_POISONING_THRESHOLD, ToolPins } from './pins.js';
 import type { Mesh } from '../mesh/mesh.js';
 import { MCP_POLICY_REFUSED, MCP_UPSTREAM_UNAVAILABLE, proxyRefusal, refusalError } from './refusal.js';
 import type { Upstream } from './upstream.js';
@@ -30,11 +34,22 @@ export interface McpProxyOptions {
  */
 export class McpProxy {
   readonly #o: McpProxyOptions;
+  readonly #pins: ToolPins;
   /** The agent's context label for this session: the join of every output it received. */
   #label: Label = TRUSTED;
+  /** What the agent received in this session, labelled (argument provenance for later calls). */
+  readonly #segments = new SegmentList();
+  /** Whether this proxy has listed (and pinned) the upstream's tools yet. */
+  #listed = false;
 
   constructor(options: McpProxyOptions) {
     this.#o = options;
+    const mesh = options.mesh;
+    // The targeted rules only: a general injection model reads every imperative tool description
+    // ("Never answers", "Use this to…") as an instruction, so it is not run on definitions.
+    const poisoning = mesh.config.data.detectors.toolPoisoning;
+    const detector = poisoning.enabled ? { detector: new ToolPoisoningDetector(), threshold: poisoning.threshold ?? DEFAULT_POISONING_THRESHOLD } : {};
+    this.#pins = new ToolPins({ table: mesh.store.mcpTools, log: mesh.log, clock: systemClock, ...detector });
   }
 
   get label(): Label {
@@ -70,7 +85,14 @@ export class McpProxy {
       this.#log(reason);
       throw proxyRefusal(MCP_UPSTREAM_UNAVAILABLE, 'EXECUTION_FAILED', reason);
     }
-    const visible = tools.filter((tool) => canEverCall(mesh.policy, agent, `${server}/${tool.name}`));
+    // Pinned on first sight; a changed or poisoned definition is blocked and never shown to the model.
+    const statuses = await this.#pins.observe(server, tools);
+    this.#listed = true;
+    const visible = tools.filter((tool) => statuses.get(tool.name) === 'approved' && canEverCall(mesh.policy, agent, `${server}/${tool.name}`));
+    for (const tool of tools) {
+      const status = statuses.get(tool.name);
+      if (status !== 'approved') this.#log(`tool ${server}/${tool.name} is blocked (${status ?? 'unknown'}) until: mass mcp approve ${server} ${tool.name}`);
+    }
     return { tools: visible };
   }
 
@@ -83,11 +105,13 @@ export class McpProxy {
     } catch (error) {
       throw proxyRefusal(-32602, 'ARGUMENT_INVALID', `arguments are not plain JSON: ${describe(error)}`);
     }
+    // A client may call without listing: list (and pin) first, so that the call is checked against a pinned definition.
+    if (!this.#listed) await this.listTools().catch(() => undefined);
     let verdict;
     try {
       verdict = await mesh.mediate(agent, 'tool', `${server}/${name}`, body, {
         run: async () => (await upstream.callTool(name, body)) as unknown as JsonValue,
-      }, { label: this.#label, ...(this.#o.capability === undefined ? {} : { capability: this.#o.capability }) });
+      }, { label: this.#label, context: this.#segments.items, ...(this.#o.capability === undefined ? {} : { capability: this.#o.capability }) });
     } catch (error) {
       // Signing failed (no key for the agent…): nothing was forwarded.
       this.#log(`cannot mediate ${server}/${name}: ${describe(error)}`);
@@ -97,7 +121,9 @@ export class McpProxy {
       this.#log(`refused ${server}/${name} at ${verdict.stage} [${verdict.code}]: ${verdict.reason}${verdict.stage === 'execute' ? ` (upstream ${upstream.state})` : ''}`);
       throw refusalError(verdict);
     }
+    // The result carries the server's output label, raised by what the detectors found in it.
     this.#label = joinLabels(this.#label, verdict.label);
+    this.#segments.add(segment(textOf(verdict.result), verdict.label, `tool:${server}/${name}`));
     return verdict.result as unknown as CallToolResult;
   }
 

@@ -379,7 +379,7 @@ export async function createMesh(config: MassConfig | MassConfigInput, options: 
       provenance: new ChainProvenance(chainOptions, store.agents),
       label: new ConfigLabeler(loaded.data),
       inspect: new DetectorInspector(detectors),
-      decide: new CedarDecider(policy, loaded.data),
+      decide: new CedarDecider(policy, loaded.data, { mcpTools: store.mcpTools }),
       approve: options.approval ?? new NoApprovalChannel(),
       execute: new DirectExecutor(),
       record: options.recorder ?? new AuditRecorder(log),

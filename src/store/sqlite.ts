@@ -2,12 +2,13 @@ import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MassError } from '../core/errors.js';
-import type { AgentTable, CertificateTable, KeyTable, LogTable, MailboxTable, ReplayTable, RevocationTable, Store } from './store.js';
+import type { AgentTable, CertificateTable, KeyTable, LogTable, MailboxTable, McpToolTable, ReplayTable, RevocationTable, Store } from './store.js';
 import { SqliteAgents } from './sqlite-agents.js';
 import { SqliteCertificates } from './sqlite-certificates.js';
 import { SqliteKeys } from './sqlite-keys.js';
 import { SqliteLog } from './sqlite-log.js';
 import { SqliteMailbox } from './sqlite-mailbox.js';
+import { SqliteMcpTools } from './sqlite-mcp-tools.js';
 import { SqliteReplay } from './sqlite-replay.js';
 import { SqliteRevocations } from './sqlite-revocations.js';
 
@@ -36,6 +37,16 @@ CREATE TABLE IF NOT EXISTS certificates (serial TEXT PRIMARY KEY, subject TEXT N
 CREATE INDEX IF NOT EXISTS certificates_subject ON certificates (subject, issued_at);
 CREATE TABLE IF NOT EXISTS mailbox (id INTEGER PRIMARY KEY AUTOINCREMENT, recipient TEXT NOT NULL, sender TEXT NOT NULL, body TEXT NOT NULL, label TEXT NOT NULL, action_id TEXT NOT NULL, at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS mailbox_recipient ON mailbox (recipient, id);
+CREATE TABLE IF NOT EXISTS mcp_tools (
+  server TEXT NOT NULL,
+  tool TEXT NOT NULL,
+  seen_hash TEXT NOT NULL,
+  seen TEXT NOT NULL,
+  approved_hash TEXT,
+  reason TEXT,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (server, tool)
+);
 CREATE TABLE IF NOT EXISTS log_checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL, created_at INTEGER NOT NULL);
 `;
 
@@ -74,6 +85,7 @@ class SqliteStore implements Store {
   readonly revocations: RevocationTable;
   readonly certificates: CertificateTable;
   readonly mailbox: MailboxTable;
+  readonly mcpTools: McpToolTable;
   readonly description: string;
   readonly #db: Database.Database;
 
@@ -87,6 +99,7 @@ class SqliteStore implements Store {
     this.revocations = new SqliteRevocations(db);
     this.certificates = new SqliteCertificates(db);
     this.mailbox = new SqliteMailbox(db);
+    this.mcpTools = new SqliteMcpTools(db);
   }
 
   close(): Promise<void> {

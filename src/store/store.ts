@@ -12,6 +12,7 @@ export interface Store {
   readonly revocations: RevocationTable;
   readonly certificates: CertificateTable;
   readonly mailbox: MailboxTable;
+  readonly mcpTools: McpToolTable;
   /** A short description for messages, e.g. `sqlite:.mass/mass.db`. Never contains credentials. */
   readonly description: string;
   close(): Promise<void>;
@@ -176,4 +177,30 @@ export interface MailboxTable {
   pending(recipient: string, limit: number): Promise<MailboxMessage[]>;
   /** Removes messages of `recipient` it has acknowledged; returns how many. */
   ack(recipient: string, ids: readonly number[]): Promise<number>;
+}
+
+/**
+ * What the MCP gateway knows of one upstream tool: the definition (name, description, schemas) it
+ * last saw, and the one a person approved (pinned on first sight when it looked clean). The tool
+ * may be used only while the two are the same.
+ */
+export interface McpToolRecord {
+  readonly server: string;
+  readonly tool: string;
+  /** SHA-256 (base64url) of the canonical JSON of the definition last seen upstream. */
+  readonly seenHash: string;
+  /** That definition, as canonical JSON. */
+  readonly seen: string;
+  /** The hash of the approved definition; null until one is approved. */
+  readonly approvedHash: string | null;
+  /** Why the tool is blocked, when it is. */
+  readonly reason: string | null;
+  readonly updatedAt: number;
+}
+
+export interface McpToolTable {
+  get(server: string, tool: string): Promise<McpToolRecord | undefined>;
+  put(record: McpToolRecord): Promise<void>;
+  /** Every tool of `server` (or of all servers), by server then name. */
+  list(server?: string): Promise<McpToolRecord[]>;
 }

@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Client, ProtocolError } from '@modelcontextprotocol/client';
-import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { run } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/io.js';
 import { MCP_POLICY_REFUSED, MCP_UPSTREAM_FAILED } from '../../src/mcp/refusal.js';
+import { McpTestSystem, refusal } from './support.js';
 
 // Acceptance tests of issue 05 (first slice): the real @modelcontextprotocol/server-filesystem and
 // a server that crashes on purpose, driven by the SDK's client through `mass mcp-proxy` over stdio.
 
-const BIN = fileURLToPath(new URL('../../bin/mass.js', import.meta.url));
 const CRASHING = fileURLToPath(new URL('./crashing-server.mjs', import.meta.url));
 const require = createRequire(import.meta.url);
 const FS_SERVER = join(dirname(require.resolve('@modelcontextprotocol/server-filesystem/package.json')), 'dist', 'index.js');
@@ -30,52 +24,22 @@ permit (principal == Agent::"support", action == Action::"call", resource)
 when { resource == Tool::"crashy/echo" || resource == Tool::"crashy/crash" || resource == Tool::"crashy/hang" };
 `;
 
-let dir = '';
+let system: McpTestSystem;
 let data = '';
 
 before(async () => {
-  dir = realpathSync(mkdtempSync(join(tmpdir(), 'mass-mcp-')));
-  data = join(dir, 'data');
+  system = await McpTestSystem.create(
+    { fs: { command: [process.execPath, FS_SERVER, 'data'], output: 'untrusted' }, crashy: { command: [process.execPath, CRASHING], output: 'trusted' } },
+    POLICY,
+  );
+  data = join(system.dir, 'data');
   mkdirSync(data);
   writeFileSync(join(data, 'hello.txt'), 'hello from the data folder\n');
-  assert.equal((await cli(['init'])).status, 0);
-  appendFileSync(
-    join(dir, 'mass.yaml'),
-    `\nmcpServers:\n` +
-      `  fs: { command: ${JSON.stringify([process.execPath, FS_SERVER, data])}, output: untrusted }\n` +
-      `  crashy: { command: ${JSON.stringify([process.execPath, CRASHING])}, output: trusted }\n`,
-  );
-  writeFileSync(join(dir, 'policies', 'mcp.cedar'), POLICY);
-  assert.equal((await cli(['check-config'])).status, 0);
 });
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(() => system.remove());
 
-async function cli(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { cwd: dir, out: (t) => (stdout += t), err: (t) => (stderr += t), stdin: Readable.from(['']) };
-  const status = await run(argv, io);
-  return { status, stdout, stderr };
-}
-
-/** The SDK's client, connected to `mass mcp-proxy` for the support agent. */
-async function connect(server: string, extra: string[] = []): Promise<Client> {
-  const args = [BIN, 'mcp-proxy', '--agent', 'support', '--server', server, ...extra];
-  const transport = new StdioClientTransport({ command: process.execPath, args, cwd: dir, stderr: 'pipe' });
-  const client = new Client({ name: 'mass-test', version: '1.0.0' });
-  await client.connect(transport);
-  return client;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<ProtocolError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ProtocolError, `expected a JSON-RPC error, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a JSON-RPC error');
-}
+const cli = (argv: string[]) => system.cli(argv);
+const connect = (server: string, extra: string[] = []) => system.connect(server, { extra });
 
 test('filesystem server: write_file is hidden and refused, reads work, both decisions are logged', async () => {
   const client = await connect('fs');

@@ -3,11 +3,15 @@ import type { MassConfigData, ArgumentType } from '../../config/schema.js';
 import type { ArgumentValue, CedarActionName, PolicyContext, PolicyEngine, ResourceType } from '../../policy/engine.js';
 import type { Decider, DecisionInput } from '../stages.js';
 import type { Decision } from '../types.js';
+import type { McpToolTable } from '../../store/store.js';
+import { statusOf } from '../../store/mcp-tool-status.js';
 import { confidentialityRank, type Label } from '../../flow/label.js';
 import { declassify, parseDeclassification } from '../../flow/declassify.js';
 
 /** Policy id reported when the structure declared in mass.yaml (channels, memory ACLs) refuses. */
 export const CONFIG_POLICY_ID = 'mass.yaml';
+/** Policy id reported when an MCP tool's pinned definition refuses a call. */
+export const PIN_POLICY_ID = 'mcp.pin';
 /** Policy id reported when a label's reader set refuses a recipient. */
 export const READERS_POLICY_ID = 'label.readers';
 
@@ -20,19 +24,46 @@ export class CedarDecider implements Decider {
   readonly #engine: PolicyEngine;
   readonly #config: MassConfigData;
   readonly #channels: ReadonlySet<string>;
+  readonly #mcpTools: McpToolTable | undefined;
 
-  constructor(engine: PolicyEngine, config: MassConfigData) {
+  /** With `mcpTools`, a tool of an MCP server is refused unless its current definition is the approved one (mcp/pins.ts). */
+  constructor(engine: PolicyEngine, config: MassConfigData, options: { mcpTools?: McpToolTable } = {}) {
     this.#engine = engine;
     this.#config = config;
     this.#channels = new Set(config.channels.map((c) => `${c.from}\u0000${c.to}`));
+    this.#mcpTools = options.mcpTools;
   }
 
-  decide(input: DecisionInput): Decision {
-    const { request, principal, provenance, labels, findings } = input;
+  decide(input: DecisionInput): Decision | Promise<Decision> {
+    const { request, principal } = input;
     const actor = principal.agentId;
     if (!(actor in this.#config.agents)) return deny('AGENT_UNKNOWN', `agent "${actor}" is not declared in mass.yaml`);
     const structural = this.#structural(input);
     if (structural !== undefined) return structural;
+    if (this.#mcpTools !== undefined && request.kind === 'tool' && isMcpTool(this.#config, request.target)) {
+      return this.#pinned(this.#mcpTools, request.target).then((refusal) => refusal ?? this.#policy(input));
+    }
+    return this.#policy(input);
+  }
+
+  /** Rug-pull protection: the tool's definition as last seen upstream must be the approved one. */
+  async #pinned(table: McpToolTable, target: string): Promise<Decision | undefined> {
+    const slash = target.indexOf('/');
+    const record = await table.get(target.slice(0, slash), target.slice(slash + 1));
+    if (record === undefined) return deny('TOOL_UNAPPROVED', `MCP tool "${target}" has not been listed and pinned yet`, [PIN_POLICY_ID]);
+    switch (statusOf(record)) {
+      case 'approved':
+        return undefined;
+      case 'changed':
+        return deny('TOOL_UNAPPROVED', `MCP tool "${target}" changed its definition since it was approved (mass mcp approve to accept it)`, [PIN_POLICY_ID]);
+      default:
+        return deny('TOOL_UNAPPROVED', `MCP tool "${target}" is not approved: ${record.reason ?? 'never approved'}`, [PIN_POLICY_ID]);
+    }
+  }
+
+  #policy(input: DecisionInput): Decision {
+    const { request, principal, provenance, labels, findings } = input;
+    const actor = principal.agentId;
 
     const args: Record<string, PolicyContext['args'][string]> = {};
     if (request.kind === 'tool') {
