@@ -7,13 +7,13 @@
 // - `huge`: answers with a message larger than the proxy accepts;
 // - `garbage`: writes a line that is not JSON-RPC and never answers;
 // - `bad_result`: answers with a result that is not a CallToolResult.
-// Every call is appended to $MISBEHAVE_CALLS_FILE, so a test can prove a call never arrived.
+// Every call is appended to the calls file, so a test can prove a call never arrived.
+// Usage: node misbehaving-server.mjs [DESCRIPTION_FILE CALLS_FILE]
 import { appendFileSync, readFileSync } from 'node:fs';
 import { Server } from '@modelcontextprotocol/server';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 
-const descriptionFile = process.env.MISBEHAVE_DESCRIPTION_FILE;
-const callsFile = process.env.MISBEHAVE_CALLS_FILE;
+const [descriptionFile, callsFile] = process.argv.slice(2);
 const object = (properties = {}) => ({ type: 'object', properties });
 
 function tools() {

@@ -11,6 +11,8 @@ import type { Io } from '../../src/cli/io.js';
 
 const BIN = fileURLToPath(new URL('../../bin/mass.js', import.meta.url));
 
+type Servers = Record<string, { command: readonly string[]; output: 'trusted' | 'untrusted' }>;
+
 /**
  * A system made by `mass init` in a temporary directory, plus MCP servers and a policy file; MCP
  * clients (the SDK's) reach its servers through `mass mcp-proxy` processes, as a real agent would.
@@ -18,11 +20,12 @@ const BIN = fileURLToPath(new URL('../../bin/mass.js', import.meta.url));
 export class McpTestSystem {
   private constructor(readonly dir: string) {}
 
-  /** `servers`: name → `{ command, output }` added under mcpServers; `policy`: written to policies/mcp.cedar. */
-  static async create(servers: Record<string, { command: readonly string[]; output: 'trusted' | 'untrusted' }>, policy: string): Promise<McpTestSystem> {
+  /** `servers` (or a function of the system's directory giving them): name → `{ command, output }` added under mcpServers; `policy`: written to policies/mcp.cedar. */
+  static async create(servers: Servers | ((dir: string) => Servers), policy: string): Promise<McpTestSystem> {
     const system = new McpTestSystem(realpathSync(mkdtempSync(join(tmpdir(), 'mass-mcp-'))));
     assert.equal((await system.cli(['init'])).status, 0);
-    const lines = Object.entries(servers).map(([name, s]) => `  ${name}: { command: ${JSON.stringify(s.command)}, output: ${s.output} }\n`);
+    const declared = typeof servers === 'function' ? servers(system.dir) : servers;
+    const lines = Object.entries(declared).map(([name, s]) => `  ${name}: { command: ${JSON.stringify(s.command)}, output: ${s.output} }\n`);
     appendFileSync(join(system.dir, 'mass.yaml'), `\nmcpServers:\n${lines.join('')}`);
     writeFileSync(join(system.dir, 'policies', 'mcp.cedar'), policy);
     const check = await system.cli(['check-config']);
