@@ -4,6 +4,7 @@ import { cpus, totalmem } from 'node:os';
 import { runAuditLogBench } from './audit-log.js';
 import { runCapabilityBench } from './capability.js';
 import { runDetectBench } from './detect.js';
+import { runMcpBench } from './mcp.js';
 import { formatTable, type Measurement } from './measure.js';
 import { runMediationBench } from './mediation.js';
 import { runMerkleBench } from './merkle.js';
@@ -48,6 +49,17 @@ const sections: Record<string, () => Promise<string>> = {
       );
     }
     return lines.join('\n');
+  },
+  mcp: async () => {
+    const { direct, proxied } = await runMcpBench({ iterations: quick ? 300 : 3000 });
+    return [
+      ...header('MCP gateway'),
+      'The same `tools/call` (a 75-character echo) from the SDK client, sequentially: directly to a stdio MCP server, and through `mass mcp-proxy` (signed envelope, labels, detectors on arguments and result, Cedar decision, intent and outcome in the audit log, fsync).',
+      '',
+      formatTable([direct, proxied]),
+      '',
+      `- added latency: +${(proxied.medianUs - direct.medianUs).toFixed(0)} µs median, +${(proxied.p99Us - direct.p99Us).toFixed(0)} µs p99 (goal: ≤ 500 µs p99); ratio ${(proxied.medianUs / direct.medianUs).toFixed(2)}× median, ${(proxied.p99Us / direct.p99Us).toFixed(2)}× p99`,
+    ].join('\n');
   },
   capability: async () => {
     const rows = await runCapabilityBench({ iterations: quick ? 300 : 5000 });

@@ -71,6 +71,7 @@ export class Mediator {
   readonly #executeTimeout: number;
   readonly #maxBody: number;
   readonly #keepArguments: (request: ActionRequest) => boolean;
+  readonly #pending = new Set<Promise<void>>();
 
   constructor(options: MediatorOptions) {
     this.#stages = options.stages;
@@ -137,11 +138,11 @@ export class Mediator {
 
     const result = await this.#stage(p, 'execute', this.#executeTimeout, () => s.execute.execute(effect, request, { actionId, actor: principal.agentId, label: labels.output }), isJson);
     if (result instanceof StageFailure) {
-      await this.#afterEffect(p, { status: 'failed', code: 'EXECUTION_FAILED' });
+      this.#settle(this.#afterEffect(p, { status: 'failed', code: 'EXECUTION_FAILED' }));
       return { ok: false, actionId, actor: principal.agentId, stage: 'execute', code: 'EXECUTION_FAILED', reason: result.reason, decision, executed: true };
     }
     const label = await this.#inspectResult(p, result, labels.output);
-    await this.#afterEffect(p, { status: 'executed', resultHash: hashJson(result) });
+    this.#settle(this.#afterEffect(p, { status: 'executed', resultHash: hashJson(result) }));
     return { ok: true, actionId, actor: principal.agentId, decision, result, label, findings: p.resultFindings ?? [] };
   }
 
@@ -199,6 +200,21 @@ export class Mediator {
     }
     p.resultFindings = findings;
     return raiseLabel(output, findings);
+  }
+
+  /**
+   * The outcome is recorded after the caller has its result: the intent was durable before the
+   * effect ran, so a crash in between leaves an intent without outcome (the effect's fate unknown),
+   * never an effect without record. `settled()` waits for every outcome still being written.
+   */
+  #settle(work: Promise<void>): void {
+    this.#pending.add(work);
+    void work.finally(() => this.#pending.delete(work));
+  }
+
+  /** Resolves once the outcome of every action mediated so far is recorded and observed. */
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
   }
 
   /** After the effect ran, nothing can undo it: failures here are reported, not turned into denials. */

@@ -324,6 +324,7 @@ export class Mesh {
 
   /** Flushes replay state and closes the store if the mesh opened it. */
   async close(): Promise<void> {
+    await this.mediator.settled();
     await this.#replay.flush();
     await this.log.flush();
     if (this.#ownsStore) await this.store.close();

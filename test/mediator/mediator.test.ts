@@ -136,7 +136,9 @@ test('events: decided before the effect, completed after, with stage timings', a
   try {
     const order: string[] = [];
     h.events.on((e) => order.push(e.type));
-    await h.mediator().mediate(await h.signed('pay', { amount: 5, to: 'x' }), { run: () => (order.push('effect'), Promise.resolve(null)) });
+    const mediator = h.mediator();
+    await mediator.mediate(await h.signed('pay', { amount: 5, to: 'x' }), { run: () => (order.push('effect'), Promise.resolve(null)) });
+    await mediator.settled(); // the outcome is recorded (and "completed" observed) after the result returns
     assert.deepEqual(order, ['decided', 'effect', 'completed']);
     const completed = h.events.recent.at(-1);
     assert.ok(completed?.timings.decide !== undefined && completed.timings.authenticate !== undefined);

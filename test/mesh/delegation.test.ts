@@ -97,6 +97,7 @@ test('derived actions carry their parents’ path; the log traces who delegated 
       if (e.type === 'completed' && e.kind === 'message') messageId = e.actionId;
     });
     await mesh.agent('router').send('billing', { text: 'refund 10 please' });
+    await mesh.mediator.settled(); // outcomes (and their "completed" events) are recorded after the result returns
     await mesh.log.flush();
     const refund = [...mesh.store.log.rows(0, mesh.log.size)].map((r) => decodeEntry(r.entry)).find((e) => e.kind === 'intent' && e.resource === 'refund');
     assert.ok(refund?.kind === 'intent');
