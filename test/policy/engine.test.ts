@@ -141,5 +141,5 @@ test('generated schema: declared arguments are optional records of value and int
   assert.deepEqual(Object.keys(args.attributes), ['amount', 'to']);
   assert.equal(args.attributes.amount?.required, false);
   assert.equal(args.attributes.amount?.attributes.value.type, 'Long');
-  assert.deepEqual(Object.keys(ns.actions).sort(), ['call', 'delegate', 'read', 'send', 'write']);
+  assert.deepEqual(Object.keys(ns.actions).sort(), ['call', 'declassify', 'delegate', 'read', 'send', 'write']);
 });
