@@ -7,6 +7,7 @@ import type { Mediator } from '../mediator/mediator.js';
 import type { AuthorizedAction, Effect } from '../mediator/stages.js';
 import type { ActionRequest, Verdict } from '../mediator/types.js';
 import type { MailboxTable } from '../store/store.js';
+import type { McpGateway } from './mcp-route.js';
 
 /** A tool the gateway can perform itself (MCP upstreams plug in here). */
 export type GatewayTool = (args: JsonValue, action: AuthorizedAction) => Promise<unknown> | unknown;
@@ -17,6 +18,8 @@ export interface GatewayOptions {
   readonly tools?: ReadonlyMap<string, GatewayTool>;
   /** The agent the transport authenticated for this request (the mTLS peer), or undefined. */
   readonly peerOf: (c: Context) => Promise<string | undefined>;
+  /** Serves `/mcp/<server>` (MCP over Streamable HTTP; mTLS peer or capability token), if given. */
+  readonly mcp?: McpGateway;
 }
 
 /** Largest request body: a 1 MiB action body plus its envelope and framing. */
@@ -82,6 +85,9 @@ export function createGatewayApp(options: GatewayOptions): Hono<{ Variables: { p
     }
     return c.json({ acknowledged: await options.mailbox.ack(peer, ids as number[]) });
   });
+
+  // Not under /v1: an MCP client may also authenticate with a capability token (mcp-route.ts).
+  options.mcp?.mount(app, options.peerOf);
 
   app.notFound((c) => c.json({ ok: false, code: 'NOT_FOUND', reason: 'no such route' }, 404));
   app.onError((_error, c) => c.json({ ok: false, code: 'INTERNAL', reason: 'internal error' }, 500));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,13 +60,25 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('curl with an agent certificate gets 200 from /healthz; without a certificate the TLS handshake fails', async () => {
+test('curl with an agent certificate gets 200 from /healthz; without a certificate, or with one of another CA, every /v1 route is 401', async () => {
   const creds = await credentialsFor('router');
   const ok = await curl(['--cacert', creds.ca, '--cert', creds.cert, '--key', creds.key, '-w', '%{http_code}', '-o', '/dev/null', `${gateway.url}/healthz`]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(ok.stdout, '200');
-  const refused = await curl(['--cacert', creds.ca, `${gateway.url}/healthz`]);
-  assert.notEqual(refused.code, 0, 'a client without a certificate must be refused');
+  const anonymous = await curl(['--cacert', creds.ca, '-w', '%{http_code}', '-o', '/dev/null', `${gateway.url}/v1/inbox`]);
+  assert.equal(anonymous.stdout, '401', 'a client without a certificate is not anybody');
+  const dir = mkdtempSync(join(tmpdir(), 'mass-foreign-'));
+  try {
+    // A self-signed certificate claiming to be router: TLS does not verify it, so it names nobody.
+    const key = join(dir, 'k.pem');
+    const cert = join(dir, 'c.pem');
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ed25519', '-keyout', key, '-out', cert, '-days', '1', '-nodes', '-subj', '/CN=router', '-addext', 'subjectAltName=URI:spiffe://example.org/agent/router']);
+    assert.equal(made.status, 0, String(made.stderr));
+    const foreign = await curl(['--cacert', creds.ca, '--cert', cert, '--key', key, '-w', '%{http_code}', '-o', '/dev/null', `${gateway.url}/v1/inbox`]);
+    assert.equal(foreign.stdout, '401', 'a certificate the CA did not issue names nobody');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('an envelope signed by one agent sent over another agent’s certificate is refused (PEER_MISMATCH)', async () => {

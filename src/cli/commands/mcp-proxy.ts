@@ -1,6 +1,6 @@
 import { MassError } from '../../core/errors.js';
 import { McpProxy } from '../../mcp/proxy.js';
-import { Upstream } from '../../mcp/upstream.js';
+import { Upstream, type UpstreamOptions } from '../../mcp/upstream.js';
 import { createMesh } from '../../mesh/mesh.js';
 import { loadCommandConfig } from '../context.js';
 import type { Io } from '../io.js';
@@ -8,29 +8,30 @@ import type { Io } from '../io.js';
 export interface McpProxyCommandOptions {
   readonly agent: string;
   readonly server: string;
-  /** The upstream command given after `--` (overrides `mcpServers.<server>.command`). */
+  /** The upstream command given after `--` (overrides `mcpServers.<server>.command` or `.url`). */
   readonly command: readonly string[];
   readonly timeoutMs: number;
 }
 
 /**
  * `mass mcp-proxy --agent ID --server NAME [-- CMD ARGS...]`: an MCP server on this process's stdio,
- * in front of the upstream MCP server NAME. Stdout carries MCP only; diagnostics go to stderr.
+ * in front of the upstream MCP server NAME — a command it starts (stdio), or `mcpServers.NAME.url`
+ * (Streamable HTTP). Stdout carries MCP only; diagnostics go to stderr.
  * Runs until the client closes stdin, then stops the upstream, flushes the log and closes the store.
  */
 export async function mcpProxyCommand(io: Io, configOption: string | undefined, options: McpProxyCommandOptions): Promise<void> {
   const config = loadCommandConfig(io, configOption);
   const declared = config.data.mcpServers[options.server];
   if (declared === undefined) throw new MassError('CONFIG_INVALID', `MCP server "${options.server}" is not declared under mcpServers in ${config.file}`);
-  const command = options.command.length > 0 ? options.command : (declared.command ?? []);
-  const [program, ...args] = command;
-  if (program === undefined) throw new MassError('CONFIG_INVALID', `MCP server "${options.server}" has a url; the stdio proxy needs a command (after --)`);
-  if (!(options.agent in config.data.agents)) throw new MassError('AGENT_UNKNOWN', `agent "${options.agent}" is not declared in ${config.file}`);
+  const [program, ...args] = options.command.length > 0 ? options.command : (declared.command ?? []);
+  const where: UpstreamOptions | undefined =
+    program !== undefined ? { command: [program, ...args], cwd: config.dir } : declared.url !== undefined ? { url: declared.url } : undefined;
+  if (where === undefined) throw new MassError('CONFIG_INVALID', `MCP server "${options.server}" has neither a command nor a url`);
+  if (!Object.hasOwn(config.data.agents, options.agent)) throw new MassError('AGENT_UNKNOWN', `agent "${options.agent}" is not declared in ${config.file}`);
 
   const mesh = await createMesh(config);
   const upstream = new Upstream({
-    command: [program, ...args],
-    cwd: config.dir,
+    ...where,
     timeoutMs: options.timeoutMs,
     onState: (state, detail) => io.err(`mass mcp-proxy: upstream "${options.server}" ${state}: ${detail}\n`),
   });
