@@ -4,6 +4,7 @@ import { WebStandardStreamableHTTPServerTransport, type Server } from '@modelcon
 import { adminEntry } from '../audit/entry.js';
 import { chainOptionsFromStore } from '../capability/store-options.js';
 import { verifyChain, type VerifyChainOptions } from '../capability/verify.js';
+import type { Capability } from '../capability/capability.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { isMassError, isVerificationCode } from '../core/errors.js';
 import { constantTimeEqual, sha256 } from '../core/hash.js';
@@ -32,6 +33,8 @@ export interface McpGatewayOptions {
 interface Identity {
   readonly agent: string;
   readonly capability?: string;
+  /** Its effective capabilities, as verified (tools/list shows only what they cover). */
+  readonly capabilities?: readonly Capability[];
 }
 
 interface Session {
@@ -155,8 +158,9 @@ export class McpGateway {
     const chain = /^Bearer ([A-Za-z0-9_.~-]+)$/.exec(header)?.[1];
     if (chain === undefined) return { status: 401, code: 'TOKEN_MALFORMED', reason: 'Authorization must be "Bearer <capability chain>"' };
     let holder: string;
+    let capabilities: readonly Capability[];
     try {
-      holder = (await verifyChain(chain, await this.#chainVerifyOptions())).holder;
+      ({ holder, capabilities } = await verifyChain(chain, await this.#chainVerifyOptions()));
     } catch (error) {
       if (!isMassError(error)) {
         this.#log(`cannot verify a capability chain: ${error instanceof Error ? error.message : String(error)}`);
@@ -166,7 +170,7 @@ export class McpGateway {
       return { status: isVerificationCode(error.code) ? 401 : 403, code: error.code, reason: error.message };
     }
     if (peer !== undefined && peer !== holder) return { status: 401, code: 'PEER_MISMATCH', reason: `the client certificate names "${peer}" but the capability chain is held by "${holder}"` };
-    return { agent: holder, capability: chain };
+    return { agent: holder, capability: chain, capabilities };
   }
 
   #chainVerifyOptions(): Promise<VerifyChainOptions> {
@@ -191,6 +195,7 @@ export class McpGateway {
       server,
       upstream: this.#upstream(server),
       ...(identity.capability === undefined ? {} : { capability: identity.capability }),
+      ...(identity.capabilities === undefined ? {} : { capabilities: identity.capabilities }),
       log: (line) => this.#o.log?.(line),
     });
     const mcp = proxy.createServer();

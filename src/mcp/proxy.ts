@@ -4,6 +4,8 @@ import type { CallToolResult, ListToolsResult } from '@modelcontextprotocol/serv
 import { serveStdio, StdioServerTransport, type StdioServerHandle } from '@modelcontextprotocol/server/stdio';
 import { assertJson, type JsonValue } from '../core/json.js';
 import { systemClock } from '../core/clock.js';
+import { resourceCovers } from '../capability/attenuate.js';
+import type { Capability } from '../capability/capability.js';
 import { ToolPoisoningDetector } from '../detect/tool-poisoning.js';
 import { joinLabels, TRUSTED, type Label } from '../flow/label.js';
 import { segment, SegmentList, textOf } from '../flow/segment.js';
@@ -22,6 +24,8 @@ export interface McpProxyOptions {
   readonly upstream: Upstream;
   /** The delegation chain (compact serialization) every call of this session relies on, if any. */
   readonly capability?: string;
+  /** That chain's effective capabilities, as verified: tools/list shows only the tools they cover. */
+  readonly capabilities?: readonly Capability[];
   /** Diagnostics (never the MCP channel). */
   readonly log?: (line: string) => void;
 }
@@ -88,7 +92,13 @@ export class McpProxy {
     // Pinned on first sight; a changed or poisoned definition is blocked and never shown to the model.
     const statuses = await this.#pins.observe(server, tools);
     this.#listed = true;
-    const visible = tools.filter((tool) => statuses.get(tool.name) === 'approved' && canEverCall(mesh.policy, agent, `${server}/${tool.name}`));
+    const covered = this.#o.capabilities;
+    const visible = tools.filter((tool) => {
+      const resource = `${server}/${tool.name}`;
+      if (statuses.get(tool.name) !== 'approved' || !canEverCall(mesh.policy, agent, resource)) return false;
+      // Under a delegation chain, only what it covers (argument constraints are checked per call).
+      return covered === undefined || covered.some((c) => c.action === 'call' && resourceCovers(c.resource, resource));
+    });
     for (const tool of tools) {
       const status = statuses.get(tool.name);
       if (status !== 'approved') this.#log(`tool ${server}/${tool.name} is blocked (${status ?? 'unknown'}) until: mass mcp approve ${server} ${tool.name}`);

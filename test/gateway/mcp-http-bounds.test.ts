@@ -98,6 +98,7 @@ test('mass up without a client certificate: no token is 401; a capability token 
     const chain = issueRoot(await loadOwnerSigningKey(up.mesh.store), { to: 'billing', att: [{ action: 'call', resource: 'web/echo' }] });
     const { client } = await connect(gw.url, 'web', { ca }, chain);
     try {
+      assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ['echo'], 'only what the chain covers is listed');
       assert.deepEqual((await client.callTool({ name: 'echo', arguments: { text: 'token only' } })).content, [{ type: 'text', text: 'token only' }]);
       const error = await refusal(client.callTool({ name: 'wipe', arguments: {} }));
       assert.equal((error.data as { code: string }).code, 'CAPABILITY_EXCEEDED');
