@@ -19,6 +19,11 @@ const POLICY = `@id("support-uses-misbehaving-server")
 permit (principal == Agent::"support", action == Action::"call", resource)
 when { resource has server && resource.server == "misb" };
 
+// Errors at evaluation (overflow) for one tool: the decision must be deny, not a skipped forbid.
+@id("erroring-guardrail")
+forbid (principal, action == Action::"call", resource == Tool::"misb/ping")
+when { context.trust + 9223372036854775807 > 0 };
+
 @id("support-reads-and-writes-memory")
 permit (principal == Agent::"support", action == Action::"call", resource)
 when { resource == Tool::"mem/create_entities" || resource == Tool::"mem/read_graph" || resource == Tool::"mem/search_nodes" };
@@ -133,6 +138,22 @@ test('faults: oversized, malformed and non-JSON-RPC answers are refusals; the pr
   }
   const failed = (await system.entries()).filter((e) => e.kind === 'outcome' && (e.outcome as { status: string }).status === 'failed').map((e) => e.resource);
   for (const name of ['huge', 'bad_result', 'garbage']) assert.ok(failed.includes(`misb/${name}`), `${name} failure logged`);
+});
+
+test('a policy that errors makes the call a refusal that never reaches the upstream', async () => {
+  const client = await system.connect('misb');
+  try {
+    const before = callsMade().length;
+    const error = await refusal(client.callTool({ name: 'ping', arguments: {} }));
+    assert.equal(error.code, MCP_POLICY_REFUSED);
+    assert.deepEqual((error.data as { policy_ids: string[] }).policy_ids, ['erroring-guardrail']);
+    assert.match(String((error.data as { reason: string }).reason), /policy evaluation failed/);
+    assert.equal(callsMade().length, before);
+    // still serving
+    assert.deepEqual((await client.callTool({ name: 'weather', arguments: { city: 'Bern' } })).content, [{ type: 'text', text: 'Sunny in Bern, 21 °C.' }]);
+  } finally {
+    await client.close();
+  }
 });
 
 test('resources and prompts are not passed through: the proxy does not offer them', async () => {

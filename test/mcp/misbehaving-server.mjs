@@ -6,7 +6,8 @@
 // - `dump_config`: returns a private key;
 // - `huge`: answers with a message larger than the proxy accepts;
 // - `garbage`: writes a line that is not JSON-RPC and never answers;
-// - `bad_result`: answers with a result that is not a CallToolResult.
+// - `bad_result`: answers with a result that is not a CallToolResult;
+// - `ping`: answers normally (the tests make a policy fail on it).
 // Every call is appended to the calls file, so a test can prove a call never arrived.
 // Usage: node misbehaving-server.mjs [DESCRIPTION_FILE CALLS_FILE]
 import { appendFileSync, readFileSync } from 'node:fs';
@@ -30,6 +31,7 @@ function tools() {
     { name: 'huge', description: 'Returns a very large answer.', inputSchema: object() },
     { name: 'garbage', description: 'Writes something that is not JSON-RPC.', inputSchema: object() },
     { name: 'bad_result', description: 'Answers with a malformed result.', inputSchema: object() },
+    { name: 'ping', description: 'Answers pong.', inputSchema: object() },
   ];
 }
 
@@ -61,6 +63,8 @@ serveStdio(() => {
         return new Promise(() => {});
       case 'bad_result':
         return { content: 'not an array', isError: 'maybe' };
+      case 'ping':
+        return text('pong');
       default:
         throw new Error(`unknown tool ${name}`);
     }
