@@ -36,12 +36,20 @@ export interface MediatorOptions {
   readonly maxBodyBytes?: number;
   /** Whether the record keeps an action's arguments themselves (default: only their hashes). */
   readonly keepArguments?: (request: ActionRequest) => boolean;
+  /**
+   * `enforce` (default): a denial stops the action. `monitor`: every stage still runs and every
+   * would-be denial is recorded and observed, but the effect runs anyway — an undefended system
+   * that keeps a full record, for measuring what the defences stop (the red-team baseline). Never
+   * for production.
+   */
+  readonly mode?: 'enforce' | 'monitor';
 }
 
 /** What the mediator knows about an action so far; stages fill it in, in order. */
 interface Progress {
   readonly actionId: string;
   readonly request: ActionRequest;
+  readonly effect: Effect;
   readonly bodyHash: string | null;
   readonly argHashes: Readonly<Record<string, string>> | null;
   readonly timings: Partial<Record<StageName, number>>;
@@ -72,6 +80,7 @@ export class Mediator {
   readonly #maxBody: number;
   readonly #keepArguments: (request: ActionRequest) => boolean;
   readonly #pending = new Set<Promise<void>>();
+  readonly #monitor: boolean;
 
   constructor(options: MediatorOptions) {
     this.#stages = options.stages;
@@ -81,12 +90,13 @@ export class Mediator {
     this.#executeTimeout = options.executeTimeoutMs ?? 60_000;
     this.#maxBody = options.maxBodyBytes ?? 1024 * 1024;
     this.#keepArguments = options.keepArguments ?? (() => false);
+    this.#monitor = options.mode === 'monitor';
   }
 
   async mediate(request: ActionRequest, effect: Effect): Promise<Verdict> {
     const actionId = randomId();
     const checked = this.#checkRequest(request);
-    const p: Progress = { actionId, request, bodyHash: checked.ok ? checked.bodyHash : null, argHashes: checked.ok ? argumentHashes(request.body) : null, timings: {} };
+    const p: Progress = { actionId, request, effect, bodyHash: checked.ok ? checked.bodyHash : null, argHashes: checked.ok ? argumentHashes(request.body) : null, timings: {} };
     if (!checked.ok) return this.#deny(p, new StageFailure('authenticate', 'REQUEST_MALFORMED', checked.reason));
     const s = this.#stages;
     const t = this.#timeout;
@@ -174,6 +184,7 @@ export class Mediator {
     const outcome = { status: 'denied' as const, code: failure.code, stage: failure.stage };
     if (options.recordDenial) await runStage('record', this.#timeout, () => s.record.append(this.#entry(p, 'denial', outcome)), isReceipt);
     await runStage('observe', this.#timeout, () => s.observe.observe(this.#event(p, 'denied', failure)), isVoid);
+    if (this.#monitor && options.recordDenial && failure.stage !== 'execute') return this.#runUnenforced(p, failure);
     return {
       ok: false,
       actionId: p.actionId,
@@ -184,6 +195,21 @@ export class Mediator {
       ...(p.decision === undefined ? {} : { decision: p.decision }),
       executed: false,
     };
+  }
+
+  /** Monitor mode: the denial is on record; the effect runs anyway and its outcome follows. */
+  async #runUnenforced(p: Progress, failure: StageFailure): Promise<Verdict> {
+    const actor = p.principal?.agentId ?? p.request.sender ?? '(unauthenticated)';
+    const output = p.labels?.output ?? untrusted('monitor:unlabelled');
+    const decision: Decision = { effect: 'deny', policyIds: p.decision?.policyIds ?? [], reason: `not enforced (monitor mode): ${failure.reason}`, code: failure.code };
+    const result = await this.#stage(p, 'execute', this.#executeTimeout, () => this.#stages.execute.execute(p.effect, p.request, { actionId: p.actionId, actor, label: output }), isJson);
+    if (result instanceof StageFailure) {
+      this.#settle(this.#afterEffect(p, { status: 'failed', code: 'EXECUTION_FAILED' }));
+      return { ok: false, actionId: p.actionId, actor, stage: 'execute', code: 'EXECUTION_FAILED', reason: result.reason, decision, executed: true };
+    }
+    const label = await this.#inspectResult(p, result, output);
+    this.#settle(this.#afterEffect(p, { status: 'executed', resultHash: hashJson(result) }));
+    return { ok: true, actionId: p.actionId, actor, decision, result, label, findings: p.resultFindings ?? [] };
   }
 
   /**

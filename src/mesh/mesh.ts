@@ -54,6 +54,8 @@ export interface MeshOptions {
   readonly stages?: Partial<Stages>;
   /** Register declared agents that have no identity yet (default true). */
   readonly autoRegister?: boolean;
+  /** `monitor`: decide and record, but do not enforce (see MediatorOptions.mode). Default `enforce`. */
+  readonly mode?: 'enforce' | 'monitor';
 }
 
 /** How a gateway describes the agent behind an action it mediates (Mesh.mediate). */
@@ -97,6 +99,7 @@ export class Mesh implements TaskHost {
     log: AuditLog;
     mediatorTimeouts: { stageTimeoutMs: number; approvalTimeoutMs: number; executeTimeoutMs: number };
     keepArguments: (request: ActionRequest) => boolean;
+    mode: 'enforce' | 'monitor';
   }) {
     this.config = parts.config;
     this.store = parts.store;
@@ -109,7 +112,7 @@ export class Mesh implements TaskHost {
     this.events = parts.events;
     this.#replay = parts.replay;
     this.log = parts.log;
-    this.mediator = new Mediator({ stages: parts.stages, clock: parts.clock, ...parts.mediatorTimeouts, keepArguments: parts.keepArguments });
+    this.mediator = new Mediator({ stages: parts.stages, clock: parts.clock, ...parts.mediatorTimeouts, keepArguments: parts.keepArguments, mode: parts.mode });
   }
 
   agent(id: string): AgentHandle {
@@ -251,6 +254,8 @@ export async function createMesh(config: MassConfig | MassConfigInput, options: 
         await log.append(adminEntry('agent.add', id, null, 'declared in configuration', clock.now()));
       }
     }
+    // Running without enforcement is itself on record.
+    if (options.mode === 'monitor') await log.append(adminEntry('mediator.monitor', 'mesh', null, 'decisions are recorded but not enforced', clock.now()));
     const signed = (options.authentication ?? 'envelope') === 'envelope';
     const replay = await DurableReplayGuard.open(store.replay, clock);
     const events = new EventObserver();
@@ -269,7 +274,7 @@ export async function createMesh(config: MassConfig | MassConfigInput, options: 
       observe: events as Observer,
     };
     const stages: Stages = { ...defaults, ...options.stages };
-    return new Mesh({ config: loaded, store, ownsStore: options.store === undefined, registry, policy, clock, signed, stages, events, replay, log, mediatorTimeouts: loaded.data.mediator, keepArguments: keepArgumentsOf(loaded) });
+    return new Mesh({ config: loaded, store, ownsStore: options.store === undefined, registry, policy, clock, signed, stages, events, replay, log, mediatorTimeouts: loaded.data.mediator, keepArguments: keepArgumentsOf(loaded), mode: options.mode ?? 'enforce' });
   } catch (error) {
     if (options.store === undefined) await store.close();
     throw error;

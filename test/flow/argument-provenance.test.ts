@@ -173,3 +173,24 @@ test('declassification: refused unless a policy permits it; when permitted it is
     await mesh.close();
   }
 });
+
+test('monitor mode (the undefended baseline): the same attack goes through, and the log says it would have been denied', async () => {
+  const mesh = await createMesh(config(), { policies: POLICIES, mode: 'monitor' });
+  const ledger: string[] = [];
+  mesh.tool('read_document', () => DOCUMENT).tool('transfer', ({ iban }) => (ledger.push(String(iban)), 'done'));
+  try {
+    const result = await mesh.agent('assistant').task(async (ctx) => {
+      await ctx.call('read_document', { id: 'inv-117' });
+      return ctx.call('transfer', { iban: ATTACKER_IBAN, amount: 1250, memo: 'x' });
+    });
+    assert.equal(result, 'done');
+    assert.deepEqual(ledger, [ATTACKER_IBAN]);
+    await mesh.mediator.settled();
+    const entries = (await readEntries(mesh)).filter((e) => e.resource === 'transfer');
+    assert.deepEqual(entries.map((e) => e.kind), ['denial', 'outcome']);
+    assert.equal((entries[0]?.outcome as { code: string }).code, 'APPROVAL_REQUIRED');
+    assert.equal((entries[1]?.outcome as { status: string }).status, 'executed');
+  } finally {
+    await mesh.close();
+  }
+});
