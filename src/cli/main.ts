@@ -9,6 +9,7 @@ import { demoCommand } from './commands/demo.js';
 import { initCommand } from './commands/init.js';
 import { mcpProxyCommand } from './commands/mcp-proxy.js';
 import { scanCommand } from './commands/scan.js';
+import { redteamCommand } from './commands/redteam.js';
 import { mcpApproveCommand, mcpToolsCommand } from './commands/mcp-tools.js';
 import { upCommand } from './commands/up.js';
 import {
@@ -216,6 +217,13 @@ function buildProgram(io: Io): Command {
     .action((command: string[], opts: { agent: string; server: string; timeout: number }, cmd: Command) =>
       mcpProxyCommand(io, globals(cmd).config, { agent: opts.agent, server: opts.server, command, timeoutMs: opts.timeout }),
     );
+
+  program
+    .command('redteam')
+    .description('run the red-team suite (seed scenarios and attack library), undefended vs defended, and print the figures')
+    .option('--json <file>', 'also write the figures as JSON')
+    .option('--seed <n>', 'seed of every random choice in the run (default 1)', integer)
+    .action((opts: { json?: string; seed?: number }) => redteamCommand(io, { ...(opts.json === undefined ? {} : { json: opts.json }), ...(opts.seed === undefined ? {} : { seed: opts.seed }) }));
 
   program
     .command('demo')

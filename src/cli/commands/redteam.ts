@@ -1,0 +1,45 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { runRedTeam } from '../../redteam/run.js';
+import { summaryJson } from '../../redteam/report.js';
+import { formatReport, progressLine } from '../../redteam/table.js';
+import { ExitStatus, processIo, type Io } from '../io.js';
+
+export interface RedteamCommandOptions {
+  readonly json?: string;
+  readonly seed?: number;
+}
+
+/**
+ * `mass redteam [--json FILE] [--seed N]`: runs the default red-team suite — the six seed scenarios
+ * and the attack library, each undefended (mediator in monitor mode) and defended — with a progress
+ * bar on stderr, prints the tables, and with --json writes the figures in the DESIGN.md shape.
+ * Exit 0 whatever the attacks achieved (it is a measurement); 1 if the harness itself failed.
+ */
+export async function redteamCommand(io: Io, options: RedteamCommandOptions): Promise<void> {
+  const started = performance.now();
+  // On a terminal the bar redraws in place; elsewhere (logs, CI) it is printed at every tenth.
+  const terminal = io === processIo && process.stderr.isTTY === true;
+  let tenth = -1;
+  const report = await runRedTeam({
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    onProgress: (done, total, id) => {
+      if (terminal) return io.err(`\r${progressLine(done, total, id)}`);
+      const now = Math.floor((10 * done) / total);
+      if (now === tenth) return;
+      tenth = now;
+      io.err(`${progressLine(done, total, id).trimEnd()}\n`);
+    },
+  });
+  if (terminal) io.err(`\r${' '.repeat(progressLine(0, 0, '').length)}\r`);
+  io.out(formatReport(report));
+  io.out(`run time: ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  if (options.json !== undefined) {
+    writeFileSync(resolve(io.cwd, options.json), summaryJson(report.summary));
+    io.out(`figures written to ${options.json}\n`);
+  }
+  if (report.errors.length > 0) {
+    io.err(`mass redteam: ${report.errors.length} run(s) failed in the harness itself\n`);
+    throw new ExitStatus(1);
+  }
+}

@@ -1,0 +1,171 @@
+import { ManualClock } from '../core/clock.js';
+import { MassError } from '../core/errors.js';
+import type { JsonValue } from '../core/json.js';
+import { validateConfig } from '../config/load.js';
+import { detectorSuite } from '../detect/suite.js';
+import { textOf } from '../flow/segment.js';
+import type { Effect, Inspector } from '../mediator/stages.js';
+import { DetectorInspector } from '../mediator/stages/inspect.js';
+import type { ActionRequest, ApprovalRequest, MediationEvent } from '../mediator/types.js';
+import { createMesh, MediationError, TaskContext, type Mesh } from '../mesh/mesh.js';
+import { FLOW_POLICY_PACK } from '../policy/pack.js';
+import type { Prng } from './prng.js';
+import { SimulatedReviewer } from './reviewer.js';
+import type { ActionTrace, Mode, Scenario, System, WorldTool } from './types.js';
+
+/** Every red-team system starts at the same instant, so nothing in a run depends on the wall clock. */
+export const RED_TEAM_EPOCH = Date.UTC(2026, 2, 2, 9, 0, 0);
+
+type Handler = (body: JsonValue, ctx: TaskContext, from: string) => Promise<JsonValue> | JsonValue;
+
+/** A running system and the means to end it. */
+export interface RunningSystem extends System {
+  close(): Promise<void>;
+}
+
+/**
+ * The inspect stage as configured, behind a tap that keeps a copy of every request reaching it:
+ * the attacker's view of the wire (envelopes and capability chains travel in the clear beside
+ * their bodies). It changes nothing in what the stage decides.
+ */
+class WireTap implements Inspector {
+  readonly seen: ActionRequest[] = [];
+  readonly #inner: DetectorInspector;
+
+  constructor(inner: DetectorInspector) {
+    this.#inner = inner;
+  }
+
+  inspect(request: ActionRequest) {
+    this.seen.push(request);
+    return this.#inner.inspect(request);
+  }
+
+  inspectResult(request: ActionRequest, result: JsonValue) {
+    return this.#inner.inspectResult(request, result);
+  }
+}
+
+/**
+ * Builds a fresh system for `scenario`: its configuration and permits plus the flow policy pack, on
+ * an in-memory store, with a fresh world. Undefended runs put the mediator in monitor mode (every
+ * decision made and recorded, none enforced) with no approval channel; defended runs enforce, with
+ * the simulated reviewer as the approval channel.
+ */
+export async function startSystem(scenario: Scenario, mode: Mode, rng: Prng): Promise<RunningSystem> {
+  const clock = new ManualClock(RED_TEAM_EPOCH);
+  const world = scenario.world(rng.fork('world'));
+  const config = validateConfig(scenario.config(), `(red team: ${scenario.id})`, process.cwd());
+  const reviewer = mode === 'defended' ? new SimulatedReviewer({ judge: (r) => scenario.legitimate(r, world), rng: rng.fork('reviewer') }) : undefined;
+  const tap = new WireTap(new DetectorInspector(detectorSuite(config.data.detectors)));
+  const mesh = await createMesh(config, {
+    policies: [
+      { name: 'policies/flow.cedar', text: FLOW_POLICY_PACK },
+      { name: `policies/${scenario.id}.cedar`, text: scenario.policies },
+    ],
+    mode: mode === 'defended' ? 'enforce' : 'monitor',
+    clock,
+    stages: { inspect: tap },
+    ...(reviewer === undefined ? {} : { approval: reviewer }),
+  });
+  const trace: ActionTrace[] = [];
+  const byId = new Map<string, number>();
+  mesh.events.on((event) => recordEvent(trace, byId, event));
+  const tools = scenario.tools(world);
+  for (const [name, behaviour] of Object.entries(tools)) mesh.tool(name, (args, ctx) => behaviour(args, ctx.agent));
+  const handlers = new Map<string, Handler>();
+
+  const system: RunningSystem = {
+    scenario,
+    mesh,
+    world,
+    rng: rng.fork('play'),
+    mode,
+    clock,
+    wire: tap.seen,
+    trace,
+    get approvals(): readonly ApprovalRequest[] {
+      return reviewer?.requests ?? [];
+    },
+    on(agent, handler) {
+      const wrapped: Handler = (body, ctx, from) => {
+        world.receive(agent, textOf(body));
+        return handler(body, ctx, from);
+      };
+      handlers.set(agent, wrapped);
+      mesh.agent(agent).on('message', (message, ctx) => wrapped(message.body, ctx, message.from));
+    },
+    async task(agent, request, work, options = {}) {
+      try {
+        await mesh.agent(agent).task(work, { request, ...(options.capability === undefined ? {} : { capability: options.capability }) });
+      } catch (error) {
+        if (!(error instanceof MediationError)) throw error;
+      }
+    },
+    effect(request, claimedSender) {
+      return deliveryEffect(mesh, tools, handlers, request, claimedSender);
+    },
+    submit(request, claimedSender) {
+      return mesh.mediator.mediate(request, deliveryEffect(mesh, tools, handlers, request, claimedSender));
+    },
+    close: () => mesh.close(),
+  };
+  scenario.agents(system);
+  return system;
+}
+
+/** The real effect of a crafted request: the tool's behaviour in the world, or delivery to the recipient's handler. */
+function deliveryEffect(mesh: Mesh, tools: Readonly<Record<string, WorldTool>>, handlers: ReadonlyMap<string, Handler>, request: ActionRequest, sender: string): Effect {
+  return {
+    run: async (action) => {
+      if (request.kind === 'tool') {
+        const tool = tools[request.target];
+        if (tool === undefined) throw new MassError('TOOL_UNKNOWN', `no tool "${request.target}"`);
+        return tool(request.body as Record<string, JsonValue>, action.actor);
+      }
+      if (request.kind === 'message') {
+        const handler = handlers.get(request.target);
+        if (handler === undefined) throw new MassError('AGENT_UNKNOWN', `agent "${request.target}" has no handler`);
+        const recipient = new TaskContext(mesh, request.target, action.label, { path: [{ agent: sender, action: action.actionId }], segments: request.context ?? [] });
+        recipient.read(request.body, action.label, `agent:${sender}`);
+        return handler(request.body, recipient, sender);
+      }
+      throw new MassError('EXECUTION_FAILED', `crafted ${request.kind} actions have no effect in the red-team world`);
+    },
+  };
+}
+
+function recordEvent(trace: ActionTrace[], byId: Map<string, number>, event: MediationEvent): void {
+  if (event.type === 'decided') return;
+  const known = byId.get(event.actionId);
+  if (event.type === 'denied') {
+    byId.set(event.actionId, trace.length);
+    trace.push({
+      actionId: event.actionId,
+      kind: event.kind,
+      actor: event.actor,
+      target: event.target,
+      executed: false,
+      ...(event.code === undefined ? {} : { code: event.code }),
+      ...(event.stage === undefined ? {} : { stage: event.stage }),
+      policies: event.policyIds ?? [],
+    });
+    return;
+  }
+  // completed: the effect ran (in monitor mode, also after a denial that was only recorded)
+  const previous = known === undefined ? undefined : trace[known];
+  if (previous !== undefined && known !== undefined) {
+    trace[known] = { ...previous, executed: true };
+    return;
+  }
+  byId.set(event.actionId, trace.length);
+  trace.push({
+    actionId: event.actionId,
+    kind: event.kind,
+    actor: event.actor,
+    target: event.target,
+    executed: true,
+    ...(event.code === undefined ? {} : { code: event.code, ...(event.stage === undefined ? {} : { stage: event.stage }) }),
+    policies: event.policyIds ?? [],
+  });
+}
