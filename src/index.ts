@@ -14,8 +14,14 @@ export { loadConfigFile, parseConfigText, validateConfig, resolveConfigPath, Con
 export type { MassConfig, ConfigIssue } from './config/load.js';
 export type { MassConfigInput, MassConfigData, Effect as ToolEffect, Integrity } from './config/schema.js';
 
-export { TRUSTED, untrusted, joinLabels } from './flow/label.js';
-export type { Label } from './flow/label.js';
+export { TRUSTED, untrusted, classified, joinLabels, labelDominates, mayRead, CONFIDENTIALITY_LEVELS } from './flow/label.js';
+export type { Label, Confidentiality } from './flow/label.js';
+export { labelArguments } from './flow/argument-labels.js';
+export { segment, SegmentList, textOf } from './flow/segment.js';
+export type { Segment } from './flow/segment.js';
+export { parseDeclassification, declassify } from './flow/declassify.js';
+export type { Declassification } from './flow/declassify.js';
+export { FLOW_POLICY_PACK } from './policy/pack.js';
 
 export { generateEd25519Key, ed25519Verify, jwkThumbprint, keyIdFor } from './identity/keys.js';
 export type { SigningKey } from './identity/keys.js';
@@ -70,6 +76,13 @@ export { SenderProvenance } from './mediator/stages/provenance.js';
 export { ConfigLabeler } from './mediator/stages/label.js';
 export { DetectorInspector } from './mediator/stages/inspect.js';
 export type { Detector, DetectorFinding, ContextualDetector, DetectorSuite, InputText } from './detect/detector.js';
+export { InjectionDetector, DEFAULT_INJECTION_THRESHOLD } from './detect/injection/detector.js';
+export { SecretsDetector } from './detect/secrets.js';
+export { PiiDetector, isValidIban, luhnValid } from './detect/pii.js';
+export { ReplicationDetector, replicationGeneration } from './detect/replication.js';
+export { ToolPoisoningDetector } from './detect/tool-poisoning.js';
+export { detectorSuite, scanText, THREAT_DETECTORS } from './detect/suite.js';
+export type { ScanResult } from './detect/suite.js';
 export { CedarDecider } from './mediator/stages/decide.js';
 export { NoApprovalChannel, ScriptedApprovalChannel } from './mediator/stages/approve.js';
 export { DirectExecutor } from './mediator/stages/execute.js';
@@ -77,7 +90,7 @@ export { MemoryRecorder } from './mediator/stages/record.js';
 export { EventObserver } from './mediator/stages/observe.js';
 
 export { createMesh, Mesh, AgentHandle, TaskContext, MediationError } from './mesh/mesh.js';
-export type { MeshOptions, InboundMessage, MessageHandler, ToolHandler } from './mesh/mesh.js';
+export type { MeshOptions, MediateOptions, InboundMessage, MessageHandler, ToolHandler } from './mesh/mesh.js';
 
 export { openStore } from './store/open.js';
 export { openSqliteStore } from './store/sqlite.js';
