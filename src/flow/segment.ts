@@ -1,5 +1,5 @@
 import type { JsonValue } from '../core/json.js';
-import type { Label } from './label.js';
+import { joinLabels, type Label } from './label.js';
 import { indexText, type TextIndex } from './match.js';
 
 /**
@@ -24,6 +24,16 @@ export const MAX_SEGMENT_TEXT = 256 * 1024;
 export function segment(text: string, label: Label, source: string, generation = 0): Segment {
   const bounded = text.length > MAX_SEGMENT_TEXT ? text.slice(0, MAX_SEGMENT_TEXT) : text;
   return { text: bounded, label, source, generation, index: indexText(bounded) };
+}
+
+/**
+ * The label a result's text gets as a segment: its own label, made untrusted when the arguments
+ * that produced it were — a result may echo its arguments, and an untrusted value repeated by a
+ * trusted tool must not become trusted (laundering). Integrity only: the task's label already
+ * carries the rest.
+ */
+export function resultSegmentLabel(output: Label, inputs: Label): Label {
+  return inputs.integrity === 'trusted' ? output : joinLabels(output, { integrity: 'untrusted', sources: inputs.sources, confidentiality: 'public' });
 }
 
 /** The strings of a JSON value, one per line: what a model reading it would see as text. */

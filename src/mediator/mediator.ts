@@ -6,7 +6,7 @@ import { isName, randomId } from '../core/ids.js';
 import { canonicalJson, type JsonValue } from '../core/json.js';
 import { isApprovalResult, isDecision, isFindings, isJson, isLabels, isPrincipal, isProvenance, isReceipt, isVoid } from './guards.js';
 import { applyFindings, raiseLabel } from './apply-findings.js';
-import { joinLabels, untrusted, type Label } from '../flow/label.js';
+import { joinLabels, TRUSTED, untrusted, type Label } from '../flow/label.js';
 import { runStage, StageFailure } from './run-stage.js';
 import type { Effect, Stages } from './stages.js';
 import type {
@@ -153,7 +153,7 @@ export class Mediator {
     }
     const label = await this.#inspectResult(p, result, labels.output);
     this.#settle(this.#afterEffect(p, { status: 'executed', resultHash: hashJson(result) }));
-    return { ok: true, actionId, actor: principal.agentId, decision, result, label, findings: p.resultFindings ?? [] };
+    return { ok: true, actionId, actor: principal.agentId, decision, result, label, findings: p.resultFindings ?? [], inputs: inputsOf(labels) };
   }
 
   /** The request is attacker-controlled: check its shape and bound the body before any stage sees it. */
@@ -209,7 +209,7 @@ export class Mediator {
     }
     const label = await this.#inspectResult(p, result, output);
     this.#settle(this.#afterEffect(p, { status: 'executed', resultHash: hashJson(result) }));
-    return { ok: true, actionId: p.actionId, actor, decision, result, label, findings: p.resultFindings ?? [] };
+    return { ok: true, actionId: p.actionId, actor, decision, result, label, findings: p.resultFindings ?? [], inputs: p.labels === undefined ? untrusted('monitor:unlabelled') : inputsOf(p.labels) };
   }
 
   /**
@@ -288,6 +288,13 @@ export class Mediator {
       timings: { ...p.timings },
     };
   }
+}
+
+/** The join of the labels of an action's arguments (the bottom label when it has none). */
+function inputsOf(labels: Labels): Label {
+  let joined: Label = TRUSTED;
+  for (const arg of Object.values(labels.args)) joined = joinLabels(joined, arg);
+  return joined;
 }
 
 /** Hash of each top-level argument of an object body; null for other bodies. */

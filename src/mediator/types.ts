@@ -173,6 +173,8 @@ export type Verdict =
       readonly label: Label;
       /** What the detectors found in the result (also in the outcome record). */
       readonly findings: readonly Finding[];
+      /** The join of the arguments' labels: a result may repeat its arguments, so it is never more trusted than they were. */
+      readonly inputs: Label;
     }
   | {
       readonly ok: false;

@@ -133,7 +133,7 @@ export class Mesh implements TaskHost {
   }
 
   /** @internal Mediates one action of the task's agent and returns its value and label, or throws MediationError. */
-  async act(ctx: TaskContext, kind: ActionKind, target: string, body: JsonValue): Promise<{ value: JsonValue; label: Label }> {
+  async act(ctx: TaskContext, kind: ActionKind, target: string, body: JsonValue): Promise<{ value: JsonValue; label: Label; inputs: Label }> {
     assertJson(body);
     const actor = ctx.agent;
     const label = ctx.label;
@@ -167,7 +167,7 @@ export class Mesh implements TaskHost {
     });
     if (!verdict.ok) throw new MediationError(verdict);
     // The mediator scanned the result: an injection in it taints, a secret in it classifies.
-    return { value: verdict.result, label: replyLabel === undefined ? verdict.label : joinLabels(replyLabel, verdict.label) };
+    return { value: verdict.result, label: replyLabel === undefined ? verdict.label : joinLabels(replyLabel, verdict.label), inputs: verdict.inputs };
   }
 
   /**

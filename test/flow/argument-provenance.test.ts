@@ -29,6 +29,8 @@ function config() {
       agents: { assistant: { roles: ['finance'] } },
       tools: {
         read_document: { effect: 'read', output: 'untrusted', args: { id: 'string' } },
+        // A trusted system of record that echoes what it was asked about.
+        check_payee: { effect: 'read', output: 'trusted', args: { iban: 'string' } },
         transfer: { effect: 'financial', output: 'trusted', args: { iban: 'string', amount: 'number', memo: 'string' }, controls: ['iban', 'amount'] },
       },
     },
@@ -42,7 +44,8 @@ const POLICIES = [
   {
     name: 'roles.cedar',
     text: `@id("assistant-reads") permit (principal == Agent::"assistant", action == Action::"call", resource == Tool::"read_document");
-           @id("assistant-pays") permit (principal == Agent::"assistant", action == Action::"call", resource == Tool::"transfer");`,
+           @id("assistant-pays") permit (principal == Agent::"assistant", action == Action::"call", resource == Tool::"transfer");
+           @id("assistant-checks") permit (principal == Agent::"assistant", action == Action::"call", resource == Tool::"check_payee");`,
   },
 ];
 
@@ -50,6 +53,7 @@ async function system(approval?: ScriptedApprovalChannel) {
   const mesh = await createMesh(config(), { policies: POLICIES, ...(approval === undefined ? {} : { approval }) });
   const ledger: { iban: string; amount: number }[] = [];
   mesh.tool('read_document', () => DOCUMENT);
+  mesh.tool('check_payee', ({ iban }) => `Payee ${String(iban)}: account open, no flags.`);
   mesh.tool('transfer', ({ iban, amount }) => (ledger.push({ iban: String(iban).replace(/\s/g, ''), amount: Number(amount) }), 'done'));
   return { mesh, ledger };
 }
@@ -190,6 +194,24 @@ test('monitor mode (the undefended baseline): the same attack goes through, and 
     assert.deepEqual(entries.map((e) => e.kind), ['denial', 'outcome']);
     assert.equal((entries[0]?.outcome as { code: string }).code, 'APPROVAL_REQUIRED');
     assert.equal((entries[1]?.outcome as { status: string }).status, 'executed');
+  } finally {
+    await mesh.close();
+  }
+});
+
+test('no laundering through a trusted tool that echoes its arguments: the echoed attacker IBAN stays untrusted', async () => {
+  const { mesh, ledger } = await system();
+  try {
+    await assert.rejects(
+      mesh.agent('assistant').task(async (ctx) => {
+        await ctx.call('read_document', { id: 'inv-117' });
+        const check = await ctx.call('check_payee', { iban: ATTACKER_IBAN }); // a trusted tool repeats the untrusted value
+        assert.match(String(check), /DE44500105175407324931/);
+        return ctx.call('transfer', { iban: ATTACKER_IBAN, amount: 1250, memo: 'x' });
+      }, { request: 'Pay the Northwind invoice inv-117 of EUR 1,250.00 (memo x).' }), // the amount is the user's; the IBAN is not
+      (error: unknown) => isMassError(error) && error.code === 'APPROVAL_REQUIRED',
+    );
+    assert.deepEqual(ledger, []);
   } finally {
     await mesh.close();
   }
