@@ -222,8 +222,17 @@ function buildProgram(io: Io): Command {
     .command('redteam')
     .description('run the red-team suite (seed scenarios and attack library), undefended vs defended, and print the figures')
     .option('--json <file>', 'also write the figures as JSON')
+    .option('--report <file>', 'also write the report as one self-contained HTML page')
+    .option('--suite <file>', 'replay an AgentDojo suite (JSON) instead of the default suite')
     .option('--seed <n>', 'seed of every random choice in the run (default 1)', integer)
-    .action((opts: { json?: string; seed?: number }) => redteamCommand(io, { ...(opts.json === undefined ? {} : { json: opts.json }), ...(opts.seed === undefined ? {} : { seed: opts.seed }) }));
+    .action((opts: { json?: string; report?: string; suite?: string; seed?: number }) =>
+      redteamCommand(io, {
+        ...(opts.json === undefined ? {} : { json: opts.json }),
+        ...(opts.report === undefined ? {} : { report: opts.report }),
+        ...(opts.suite === undefined ? {} : { suite: opts.suite }),
+        ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+      }),
+    );
 
   program
     .command('demo')

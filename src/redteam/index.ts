@@ -14,3 +14,5 @@ export { startSystem, RED_TEAM_EPOCH, type RunningSystem } from './system.js';
 export { Prng, hashString } from './prng.js';
 export { World, Bank, Mailboxes, FileStore, KnowledgeBase, Web, Shell, Settings, Records, normalizeAccount } from './world.js';
 export { parseInstructions, readAsModel, parseAmount, type Instruction, type InstructionKind } from './instructions.js';
+export { renderReportHtml } from './html/index.js';
+export { runAgentDojoSuite } from './agentdojo/index.js';

@@ -310,7 +310,7 @@ describe('mass (the executable)', () => {
     assert.match(r.stderr, /\[CONFIG_NOT_FOUND\]/);
   });
 
-  test('mass demo exits 0 and prints only ✓ steps (what npm start runs)', async () => {
+  test('mass demo exits 0 and prints only ✓ steps', async () => {
     const r = await mass(tempDir(), 'demo');
     assert.equal(r.status, 0, show(r));
     const steps = r.stdout.split('\n').filter((l) => /^[✓✗] /.test(l));
