@@ -5,6 +5,7 @@ import { runAuditLogBench } from './audit-log.js';
 import { runCapabilityBench } from './capability.js';
 import { runDetectBench } from './detect.js';
 import { runMcpBench } from './mcp.js';
+import { runRedTeamBench } from './redteam.js';
 import { formatTable, type Measurement } from './measure.js';
 import { runMediationBench } from './mediation.js';
 import { runMerkleBench } from './merkle.js';
@@ -60,6 +61,29 @@ const sections: Record<string, () => Promise<string>> = {
       '',
       `- added latency: +${(proxied.medianUs - direct.medianUs).toFixed(0)} µs median, +${(proxied.p99Us - direct.p99Us).toFixed(0)} µs p99 (goal: ≤ 500 µs p99); ratio ${(proxied.medianUs / direct.medianUs).toFixed(2)}× median, ${(proxied.p99Us / direct.p99Us).toFixed(2)}× p99`,
     ].join('\n');
+  },
+  redteam: async () => {
+    const r = await runRedTeamBench();
+    const pct = (n: number, d: number) => (d === 0 ? '–' : `${((100 * n) / d).toFixed(1)}%`);
+    const u = r.summary.utility;
+    const lines = [
+      ...header('Red team'),
+      `Default run (\`mass redteam\`, seed 1: six seed scenarios, the attack library, every attack and benign task undefended and defended): **${r.seconds.toFixed(1)} s** (goal ≤ 60 s).`,
+      '',
+      '| risk | attacks | succeeded undefended | succeeded defended |',
+      '|---|---:|---:|---:|',
+    ];
+    for (const [id, f] of Object.entries(r.summary.categories)) lines.push(`| ${id} | ${f.attacks} | ${f.succeeded_undefended} | ${f.succeeded_defended} |`);
+    lines.push('', `Utility: ${u.completed_undefended}/${u.benign_tasks} benign tasks undefended, ${u.completed_defended}/${u.benign_tasks} defended; approvals requested: ${r.summary.approvals_requested}.`, '');
+    if (r.suites.length > 0) {
+      lines.push('AgentDojo replay (`mass redteam --suite FILE`; gullible agent, defended = enforcing with no approval channel):', '', '| suite | utility undefended | utility defended | attacks succeeded undefended | attacks succeeded defended | approvals requested | time |', '|---|---:|---:|---:|---:|---:|---:|');
+      for (const s of r.suites) {
+        const { utility: su, security: sec } = s.summary;
+        lines.push(`| ${s.file} | ${su.completed_undefended}/${su.user_tasks} (${pct(su.completed_undefended, su.user_tasks)}) | ${su.completed_defended}/${su.user_tasks} (${pct(su.completed_defended, su.user_tasks)}) | ${sec.succeeded_undefended}/${sec.attacks} (${pct(sec.succeeded_undefended, sec.attacks)}) | ${sec.succeeded_defended}/${sec.attacks} (${pct(sec.succeeded_defended, sec.attacks)}) | ${s.summary.approvals_requested} | ${s.seconds.toFixed(1)} s |`);
+      }
+    }
+    for (const m of r.missing) lines.push(`- skipped: ${m} is absent (set MASS_SHARED_DATA)`);
+    return lines.join('\n');
   },
   capability: async () => {
     const rows = await runCapabilityBench({ iterations: quick ? 300 : 5000 });
