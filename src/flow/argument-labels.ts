@@ -56,8 +56,10 @@ function labelLeaf(value: string | number, taskLabel: Label, segments: readonly 
   let untrustedMatch: Label | undefined;
   for (const s of segments) {
     if (!appearsIn(forms, s.index)) continue;
-    if (s.label.integrity === 'trusted') trustedMatch = trustedMatch === undefined ? s.label : joinLabels(trustedMatch, s.label);
-    else untrustedMatch = untrustedMatch === undefined ? s.label : joinLabels(untrustedMatch, s.label);
+    // A trusted result repeating an untrusted argument of its own call vouches for nothing.
+    const label = s.label.integrity === 'trusted' && s.echoes !== undefined && appearsIn(forms, s.echoes.index) ? joinLabels(s.label, s.echoes.label) : s.label;
+    if (label.integrity === 'trusted') trustedMatch = trustedMatch === undefined ? label : joinLabels(trustedMatch, label);
+    else untrustedMatch = untrustedMatch === undefined ? label : joinLabels(untrustedMatch, label);
   }
   if (trustedMatch !== undefined) {
     if (untrustedMatch === undefined) return trustedMatch;

@@ -1,5 +1,5 @@
 import type { JsonValue } from '../core/json.js';
-import { joinLabels, type Label } from './label.js';
+import type { Label } from './label.js';
 import { indexText, type TextIndex } from './match.js';
 
 /**
@@ -15,6 +15,12 @@ export interface Segment {
   readonly generation: number;
   /** Normalized forms for argument matching, computed once. */
   readonly index: TextIndex;
+  /**
+   * For a result: the untrusted arguments of the call that produced it. A result may echo them
+   * (a trusted system of record repeating the IBAN it was asked about), so a value found here and
+   * in them is not trusted by this segment — no laundering an untrusted value through a trusted tool.
+   */
+  readonly echoes?: { readonly index: TextIndex; readonly label: Label };
 }
 
 /** Most segments one task context keeps, and most text per segment (UTF-16 units) indexed for matching. */
@@ -22,18 +28,21 @@ export const MAX_SEGMENTS = 512;
 export const MAX_SEGMENT_TEXT = 256 * 1024;
 
 export function segment(text: string, label: Label, source: string, generation = 0): Segment {
-  const bounded = text.length > MAX_SEGMENT_TEXT ? text.slice(0, MAX_SEGMENT_TEXT) : text;
-  return { text: bounded, label, source, generation, index: indexText(bounded) };
+  return { text: bounded(text), label, source, generation, index: indexText(bounded(text)) };
 }
 
 /**
- * The label a result's text gets as a segment: its own label, made untrusted when the arguments
- * that produced it were — a result may echo its arguments, and an untrusted value repeated by a
- * trusted tool must not become trusted (laundering). Integrity only: the task's label already
- * carries the rest.
+ * The segment of a result: `inputs` is the join of the labels of the call's arguments (`args`).
+ * When they were untrusted, the arguments are kept as the segment's echoes (see Segment.echoes).
  */
-export function resultSegmentLabel(output: Label, inputs: Label): Label {
-  return inputs.integrity === 'trusted' ? output : joinLabels(output, { integrity: 'untrusted', sources: inputs.sources, confidentiality: 'public' });
+export function resultSegment(result: JsonValue, label: Label, source: string, args: JsonValue, inputs: Label): Segment {
+  const base = segment(textOf(result), label, source);
+  if (inputs.integrity === 'trusted') return base;
+  return { ...base, echoes: { index: indexText(bounded(textOf(args))), label: { integrity: 'untrusted', sources: inputs.sources, confidentiality: 'public' } } };
+}
+
+function bounded(text: string): string {
+  return text.length > MAX_SEGMENT_TEXT ? text.slice(0, MAX_SEGMENT_TEXT) : text;
 }
 
 /** The strings of a JSON value, one per line: what a model reading it would see as text. */

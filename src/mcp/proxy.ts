@@ -8,7 +8,7 @@ import { resourceCovers } from '../capability/attenuate.js';
 import type { Capability } from '../capability/capability.js';
 import { ToolPoisoningDetector } from '../detect/tool-poisoning.js';
 import { joinLabels, TRUSTED, type Label } from '../flow/label.js';
-import { resultSegmentLabel, segment, SegmentList, textOf } from '../flow/segment.js';
+import { resultSegment, SegmentList } from '../flow/segment.js';
 import { DEFAULT_POISONING_THRESHOLD, ToolPins } from './pins.js';
 import type { Mesh } from '../mesh/mesh.js';
 import { MCP_POLICY_REFUSED, MCP_UPSTREAM_UNAVAILABLE, proxyRefusal, refusalError } from './refusal.js';
@@ -133,7 +133,7 @@ export class McpProxy {
     }
     // The result carries the server's output label, raised by what the detectors found in it.
     this.#label = joinLabels(this.#label, verdict.label);
-    this.#segments.add(segment(textOf(verdict.result), resultSegmentLabel(verdict.label, verdict.inputs), `tool:${server}/${name}`));
+    this.#segments.add(resultSegment(verdict.result, verdict.label, `tool:${server}/${name}`, body as JsonValue, verdict.inputs));
     return verdict.result as unknown as CallToolResult;
   }
 

@@ -4,7 +4,7 @@ import type { JsonValue } from '../core/json.js';
 import { declassify, parseDeclassification } from '../flow/declassify.js';
 import type { Hop } from '../flow/hop.js';
 import { joinLabels, TRUSTED, type Confidentiality, type Label } from '../flow/label.js';
-import { resultSegmentLabel, segment, SegmentList, textOf, type Segment } from '../flow/segment.js';
+import { resultSegment, segment, SegmentList, textOf, type Segment } from '../flow/segment.js';
 import type { Verdict } from '../mediator/types.js';
 
 /** What TaskContext needs of the mesh that hosts it. */
@@ -62,21 +62,17 @@ export class TaskContext {
     return this.#label;
   }
 
-  /**
-   * Records that the agent read `value` with `label` (the host does this for every result it hands
-   * over). `inputs`: the labels of what produced it — a result may echo its arguments, so for
-   * argument provenance its text is never more trusted than they were (no laundering an untrusted
-   * value through a trusted tool that repeats it).
-   */
-  read(value: JsonValue, label: Label, source: string, generation = 0, inputs?: Label): void {
+  /** Records that the agent read `value` with `label` (the host does this for every result it hands over). */
+  read(value: JsonValue, label: Label, source: string, generation = 0): void {
     this.#label = joinLabels(this.#label, label);
-    this.segments.add(segment(textOf(value), inputs === undefined ? label : resultSegmentLabel(label, inputs), source, generation));
+    this.segments.add(segment(textOf(value), label, source, generation));
   }
 
   /** Calls a tool through the mediator; its output taints the task as the tool's config says. */
   async call(tool: string, args: Record<string, JsonValue> = {}): Promise<JsonValue> {
     const { value, label, inputs } = await this.#mesh.act(this, 'tool', tool, args);
-    this.read(value, label, `tool:${tool}`, 0, inputs);
+    this.#label = joinLabels(this.#label, label);
+    this.segments.add(resultSegment(value, label, `tool:${tool}`, args, inputs));
     return value;
   }
 
@@ -96,7 +92,8 @@ export class TaskContext {
   /** Sends a message through the mediator; the reply taints the task with the recipient's label. */
   async send(to: string, body: JsonValue): Promise<JsonValue> {
     const { value, label, inputs } = await this.#mesh.act(this, 'message', to, body);
-    this.read(value, label, `agent:${to}`, 0, inputs);
+    this.#label = joinLabels(this.#label, label);
+    this.segments.add(resultSegment(value, label, `agent:${to}`, body, inputs));
     return value;
   }
 }
