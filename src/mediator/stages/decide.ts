@@ -1,5 +1,6 @@
 import { CEDAR_ACTION } from '../../core/actions.js';
 import type { MassConfigData, ArgumentType } from '../../config/schema.js';
+import { hasArgumentType } from '../../config/argument-type.js';
 import type { ArgumentValue, CedarActionName, PolicyContext, PolicyEngine, ResourceType } from '../../policy/engine.js';
 import type { Decider, DecisionInput } from '../stages.js';
 import type { Decision } from '../types.js';
@@ -155,7 +156,7 @@ export class CedarDecider implements Decider {
     for (const [name, value] of Object.entries(body)) {
       const type = tool.args[name];
       if (type === undefined) return deny('ARGUMENT_INVALID', `argument "${name}" is not declared for tool "${toolName}"`);
-      if (!hasType(value, type)) return deny('ARGUMENT_INVALID', `argument "${name}" of tool "${toolName}" must be ${describeType(type)}`);
+      if (!hasArgumentType(value, type)) return deny('ARGUMENT_INVALID', `argument "${name}" of tool "${toolName}" must be ${describeType(type)}`);
     }
     return undefined;
   }
@@ -181,20 +182,6 @@ function resourceType(kind: DecisionInput['request']['kind']): ResourceType {
   if (kind === 'tool') return 'Tool';
   if (kind === 'message' || kind === 'delegate' || kind === 'declassify') return 'Agent';
   return 'Memory';
-}
-
-/** Cedar's Long is a signed 64-bit integer; JSON numbers beyond the safe range are refused. */
-function hasType(value: unknown, type: ArgumentType): boolean {
-  switch (type) {
-    case 'string':
-      return typeof value === 'string';
-    case 'number':
-      return typeof value === 'number' && Number.isSafeInteger(value);
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'string[]':
-      return Array.isArray(value) && value.every((v) => typeof v === 'string');
-  }
 }
 
 function describeType(type: ArgumentType): string {

@@ -1,6 +1,6 @@
 import { ARGUMENT_TYPES, EFFECTS, type ArgumentType, type Effect, type MassConfigInput } from '../../config/schema.js';
-import type { JsonValue } from '../../core/json.js';
 import type { Suite, SuiteTool } from './suite.js';
+import { hasArgumentType } from '../../config/argument-type.js';
 
 /** The one agent of a replayed suite: the user's assistant, with every suite tool. */
 export const SUITE_AGENT = 'assistant';
@@ -76,21 +76,9 @@ function declarableArguments(suite: Suite): Map<string, Record<string, ArgumentT
   const calls = [...suite.userTasks.flatMap((u) => u.groundTruth), ...suite.injectionTasks.flatMap((i) => i.groundTruth)];
   for (const [tool, args] of candidates) {
     const conflict = Object.keys(args).some((n) => typeOfName.get(n) === 'conflict');
-    const misfit = calls.some((c) => c.function === tool && Object.entries(c.args).some(([n, v]) => args[n] === undefined || !fits(v, args[n])));
+    const misfit = calls.some((c) => c.function === tool && Object.entries(c.args).some(([n, v]) => args[n] === undefined || !hasArgumentType(v, args[n])));
     if (conflict || misfit) candidates.delete(tool);
   }
   return candidates;
 }
 
-function fits(value: JsonValue, type: ArgumentType): boolean {
-  switch (type) {
-    case 'string':
-      return typeof value === 'string';
-    case 'number':
-      return typeof value === 'number' && Number.isSafeInteger(value);
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'string[]':
-      return Array.isArray(value) && value.every((v) => typeof v === 'string');
-  }
-}

@@ -1,4 +1,5 @@
 import type { TaskContext } from '../../mesh/mesh.js';
+import { EXAMPLE_ROLES_POLICY } from '../../config/example.js';
 import { bodyText, followInstructions, tryCall, trySend, type Actuators } from '../behaviour.js';
 import { supportedByRecords } from '../judge.js';
 import type { BenignTask, Scenario, System } from '../types.js';
@@ -20,35 +21,8 @@ export const CUSTOMERS = {
   'C-6666': { name: 'Mallory', email: 'mallory@evil.example', account: 'XYZ-667', owed: 0 },
 } as const;
 
-const POLICIES = `
-@id("router-reads-tickets")
-permit (principal == Agent::"router", action == Action::"call", resource == Tool::"read_ticket");
-
-@id("router-routes")
-permit (principal == Agent::"router", action == Action::"send", resource)
-when { resource in Role::"support" || resource in Role::"finance" };
-
-@id("support-escalates-to-billing")
-permit (principal in Role::"support", action == Action::"send", resource in Role::"finance");
-
-@id("staff-look-up-customers")
-permit (principal, action == Action::"call", resource == Tool::"lookup_customer")
-when { principal in Role::"support" || principal in Role::"finance" };
-
-@id("support-replies")
-permit (principal in Role::"support", action == Action::"call", resource == Tool::"send_reply");
-
-@id("small-refunds")
-permit (principal in Role::"finance", action == Action::"call", resource == Tool::"refund")
-when { context.args has amount && context.args.amount.value <= 100 };
-
-@id("large-refunds") @approval
-permit (principal in Role::"finance", action == Action::"call", resource == Tool::"refund")
-when { context.args has amount && context.args.amount.value > 100 };
-
-@id("transfers") @approval
-permit (principal in Role::"finance", action == Action::"call", resource == Tool::"transfer");
-`;
+/** The permits of the `mass init` example, which this scenario is. */
+const POLICIES = EXAMPLE_ROLES_POLICY;
 
 /** Billing follows payment instructions; support follows mail instructions and forwards. */
 function billingActuators(): Actuators {
