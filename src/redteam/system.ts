@@ -137,24 +137,10 @@ function deliveryEffect(mesh: Mesh, tools: Readonly<Record<string, WorldTool>>, 
 
 function recordEvent(trace: ActionTrace[], byId: Map<string, number>, event: MediationEvent): void {
   if (event.type === 'decided') return;
+  // completed after a denial: the effect ran anyway (monitor mode records the denial, then runs it)
   const known = byId.get(event.actionId);
-  if (event.type === 'denied') {
-    byId.set(event.actionId, trace.length);
-    trace.push({
-      actionId: event.actionId,
-      kind: event.kind,
-      actor: event.actor,
-      target: event.target,
-      executed: false,
-      ...(event.code === undefined ? {} : { code: event.code }),
-      ...(event.stage === undefined ? {} : { stage: event.stage }),
-      policies: event.policyIds ?? [],
-    });
-    return;
-  }
-  // completed: the effect ran (in monitor mode, also after a denial that was only recorded)
   const previous = known === undefined ? undefined : trace[known];
-  if (previous !== undefined && known !== undefined) {
+  if (event.type === 'completed' && previous !== undefined && known !== undefined) {
     trace[known] = { ...previous, executed: true };
     return;
   }
@@ -164,8 +150,9 @@ function recordEvent(trace: ActionTrace[], byId: Map<string, number>, event: Med
     kind: event.kind,
     actor: event.actor,
     target: event.target,
-    executed: true,
-    ...(event.code === undefined ? {} : { code: event.code, ...(event.stage === undefined ? {} : { stage: event.stage }) }),
+    executed: event.type === 'completed',
+    ...(event.code === undefined ? {} : { code: event.code }),
+    ...(event.stage === undefined ? {} : { stage: event.stage }),
     policies: event.policyIds ?? [],
   });
 }
