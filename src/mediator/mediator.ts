@@ -146,14 +146,23 @@ export class Mediator {
     const decided = await this.#stage(p, 'observe', t, () => s.observe.observe(this.#event(p, 'decided')), isVoid);
     if (decided instanceof StageFailure) return this.#deny(p, decided);
 
-    const result = await this.#stage(p, 'execute', this.#executeTimeout, () => s.execute.execute(effect, request, { actionId, actor: principal.agentId, label: labels.output }), isJson);
+    return this.#perform(p, principal.agentId, labels, decision);
+  }
+
+  /**
+   * Runs the effect, inspects its result, and leaves the outcome to be recorded (#settle). The
+   * verdict carries the result with its label and the join of the arguments' labels.
+   */
+  async #perform(p: Progress, actor: string, labels: Labels | undefined, decision: Decision): Promise<Verdict> {
+    const output = labels?.output ?? untrusted('monitor:unlabelled');
+    const result = await this.#stage(p, 'execute', this.#executeTimeout, () => this.#stages.execute.execute(p.effect, p.request, { actionId: p.actionId, actor, label: output }), isJson);
     if (result instanceof StageFailure) {
       this.#settle(this.#afterEffect(p, { status: 'failed', code: 'EXECUTION_FAILED' }));
-      return { ok: false, actionId, actor: principal.agentId, stage: 'execute', code: 'EXECUTION_FAILED', reason: result.reason, decision, executed: true };
+      return { ok: false, actionId: p.actionId, actor, stage: 'execute', code: 'EXECUTION_FAILED', reason: result.reason, decision, executed: true };
     }
-    const label = await this.#inspectResult(p, result, labels.output);
+    const label = await this.#inspectResult(p, result, output);
     this.#settle(this.#afterEffect(p, { status: 'executed', resultHash: hashJson(result) }));
-    return { ok: true, actionId, actor: principal.agentId, decision, result, label, findings: p.resultFindings ?? [], inputs: inputsOf(labels) };
+    return { ok: true, actionId: p.actionId, actor, decision, result, label, findings: p.resultFindings ?? [], inputs: labels === undefined ? output : inputsOf(labels) };
   }
 
   /** The request is attacker-controlled: check its shape and bound the body before any stage sees it. */
@@ -198,18 +207,10 @@ export class Mediator {
   }
 
   /** Monitor mode: the denial is on record; the effect runs anyway and its outcome follows. */
-  async #runUnenforced(p: Progress, failure: StageFailure): Promise<Verdict> {
+  #runUnenforced(p: Progress, failure: StageFailure): Promise<Verdict> {
     const actor = p.principal?.agentId ?? p.request.sender ?? '(unauthenticated)';
-    const output = p.labels?.output ?? untrusted('monitor:unlabelled');
     const decision: Decision = { effect: 'deny', policyIds: p.decision?.policyIds ?? [], reason: `not enforced (monitor mode): ${failure.reason}`, code: failure.code };
-    const result = await this.#stage(p, 'execute', this.#executeTimeout, () => this.#stages.execute.execute(p.effect, p.request, { actionId: p.actionId, actor, label: output }), isJson);
-    if (result instanceof StageFailure) {
-      this.#settle(this.#afterEffect(p, { status: 'failed', code: 'EXECUTION_FAILED' }));
-      return { ok: false, actionId: p.actionId, actor, stage: 'execute', code: 'EXECUTION_FAILED', reason: result.reason, decision, executed: true };
-    }
-    const label = await this.#inspectResult(p, result, output);
-    this.#settle(this.#afterEffect(p, { status: 'executed', resultHash: hashJson(result) }));
-    return { ok: true, actionId: p.actionId, actor, decision, result, label, findings: p.resultFindings ?? [], inputs: p.labels === undefined ? untrusted('monitor:unlabelled') : inputsOf(p.labels) };
+    return this.#perform(p, actor, p.labels, decision);
   }
 
   /**
