@@ -87,6 +87,10 @@ function describeIssue(issue: z.core.$ZodIssue): ConfigIssue[] {
       message: 'unknown key (check the spelling; unknown keys are not allowed)',
     }));
   }
+  if (issue.code === 'invalid_key') {
+    // A record key (an agent id, a tool name…) that fails its pattern: the key's own message says why.
+    return [{ path: formatPath(issue.path), message: issue.issues.map((i) => i.message).join('; ') || issue.message }];
+  }
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     return [{ path: formatPath(issue.path), message: issue.message }];
   }
