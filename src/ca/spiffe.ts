@@ -1,5 +1,5 @@
 import { MassError } from '../core/errors.js';
-import { isName } from '../core/ids.js';
+import { AGENT_ID_RULE, isAgentId } from '../core/agent-id.js';
 
 /**
  * SPIFFE IDs as MASS uses them (https://github.com/spiffe/spiffe/blob/main/standards/SPIFFE-ID.md):
@@ -18,9 +18,9 @@ export const MAX_SPIFFE_ID_LENGTH = 2048;
 const TRUST_DOMAIN = /^[a-z0-9._-]{1,255}$/;
 const PATH_SEGMENT = /^[A-Za-z0-9._-]+$/;
 
-/** True if `id` can be the path of a SPIFFE ID: a MASS name whose `/`-separated segments are non-empty and not `.` or `..`. */
+/** True if `id` can follow `/agent/` in a SPIFFE ID: an agent id, which is one valid path segment (core/agent-id.ts). */
 export function isSpiffeAgentId(id: string): boolean {
-  return isName(id) && id.split('/').every((segment) => PATH_SEGMENT.test(segment) && segment !== '.' && segment !== '..');
+  return isAgentId(id) && PATH_SEGMENT.test(id);
 }
 
 function checkTrustDomain(trustDomain: string): void {
@@ -31,7 +31,7 @@ function checkTrustDomain(trustDomain: string): void {
 export function agentSpiffeId(trustDomain: string, agentId: string): string {
   checkTrustDomain(trustDomain);
   if (!isSpiffeAgentId(agentId)) {
-    throw new TypeError(`agent id ${JSON.stringify(agentId)} cannot be a SPIFFE path (segments of letters, digits, ".", "_", "-"; no empty, "." or ".." segment)`);
+    throw new TypeError(`agent id ${JSON.stringify(agentId.slice(0, 80))} cannot be a SPIFFE path segment (${AGENT_ID_RULE})`);
   }
   return `spiffe://${trustDomain}/agent/${agentId}`;
 }
@@ -73,9 +73,9 @@ export function parseSpiffeId(uri: string, expectedTrustDomain: string): SpiffeI
   const segments = path.split('/');
   if (!segments.every((s) => PATH_SEGMENT.test(s) && s !== '.' && s !== '..')) throw invalid(`${shown} has an invalid path`);
   if (segments.length === 1 && segments[0] === 'gateway') return { uri, trustDomain, kind: 'gateway' };
-  if (segments.length >= 2 && segments[0] === 'agent') {
-    const id = segments.slice(1).join('/');
-    if (isName(id)) return { uri, trustDomain, kind: 'agent', id };
+  if (segments.length === 2 && segments[0] === 'agent') {
+    const id = segments[1];
+    if (id !== undefined && isAgentId(id)) return { uri, trustDomain, kind: 'agent', id };
   }
   throw invalid(`${shown} names neither an agent (/agent/<id>) nor the gateway (/gateway)`);
 }

@@ -1,13 +1,21 @@
 import { adminEntry } from '../audit/entry.js';
 import { AuditLog, logOrigin } from '../audit/log.js';
+import { findConfigFile } from '../config/find.js';
 import { loadConfigFile, resolveConfigPath, type MassConfig } from '../config/load.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import type { Io } from './io.js';
 
-/** The configuration a command works on: `--config FILE`, or `./mass.yaml`. */
+/**
+ * The configuration a command works on: `--config FILE`, or the nearest `mass.yaml` in the current
+ * folder and its parents. A file from a parent folder is named on stderr, so that nobody acts on
+ * another system's configuration without seeing it.
+ */
 export function loadCommandConfig(io: Io, configOption: string | undefined): MassConfig {
-  return loadConfigFile(resolveConfigPath(configOption, io.cwd));
+  if (configOption !== undefined) return loadConfigFile(resolveConfigPath(configOption, io.cwd));
+  const found = findConfigFile(io.cwd);
+  if (found.inParent) io.err(`mass: using ${found.path}\n`);
+  return loadConfigFile(found.path);
 }
 
 /** Opens the configured store, runs `work`, and always closes it. */

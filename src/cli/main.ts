@@ -23,7 +23,7 @@ import {
   logTraceCommand,
   logVerifyCommand,
 } from './commands/log.js';
-import { ExitStatus, processIo, type Io } from './io.js';
+import { ExitStatus, OutputClosed, processIo, type Io } from './io.js';
 
 export const VERSION = '0.1.0';
 
@@ -35,7 +35,7 @@ function buildProgram(io: Io): Command {
   const program = new Command('mass')
     .description('MASS — Multi-Agent Systems Security: mediate, authorize and record every action of a multi-agent system')
     .version(VERSION)
-    .option('-c, --config <file>', 'configuration file (default: ./mass.yaml)')
+    .option('-c, --config <file>', 'configuration file (default: the nearest mass.yaml in this folder or its parents, up to the repository root)')
     .showHelpAfterError('(run mass --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
@@ -255,6 +255,12 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     return 0;
   } catch (error) {
     if (error instanceof ExitStatus) return error.code;
+    if (error instanceof OutputClosed) {
+      // The reader of stdout went away (`| head`): it wanted no more, so stop without a word.
+      if (error.isBrokenPipe) return 0;
+      io.err(`mass: cannot write to standard output (${error.errorCode})\n`);
+      return 1;
+    }
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
     }

@@ -3,9 +3,11 @@ import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { MassError } from '../core/errors.js';
+import { DEFAULT_CONFIG_FILE, findConfigFile } from './find.js';
 import { massConfigSchema, type MassConfigData } from './schema.js';
 
-export const DEFAULT_CONFIG_FILE = 'mass.yaml';
+export { DEFAULT_CONFIG_FILE };
+
 /** A configuration larger than this is refused before parsing. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
@@ -34,15 +36,14 @@ export interface MassConfig {
   readonly data: MassConfigData;
 }
 
-/** The configuration file to use: the one given, or `./mass.yaml`; throws CONFIG_NOT_FOUND otherwise. */
+/**
+ * The configuration file to use: the one given (relative to `cwd`), or the nearest `mass.yaml` in
+ * `cwd` and its parent folders (config/find.ts); throws CONFIG_NOT_FOUND naming what was searched.
+ */
 export function resolveConfigPath(explicit?: string, cwd = process.cwd()): string {
-  const path = resolve(cwd, explicit ?? DEFAULT_CONFIG_FILE);
-  if (!existsSync(path)) {
-    const hint = explicit === undefined
-      ? `no ${DEFAULT_CONFIG_FILE} in ${cwd}: run \`mass init\` to create one, or pass --config FILE`
-      : `configuration file ${explicit} does not exist (run \`mass init\` to create one)`;
-    throw new MassError('CONFIG_NOT_FOUND', hint);
-  }
+  if (explicit === undefined) return findConfigFile(cwd).path;
+  const path = resolve(cwd, explicit);
+  if (!existsSync(path)) throw new MassError('CONFIG_NOT_FOUND', `configuration file ${explicit} does not exist (run \`mass init\` to create one)`);
   return path;
 }
 
@@ -85,6 +86,10 @@ function describeIssue(issue: z.core.$ZodIssue): ConfigIssue[] {
       path: formatPath([...issue.path, key]),
       message: 'unknown key (check the spelling; unknown keys are not allowed)',
     }));
+  }
+  if (issue.code === 'invalid_key') {
+    // A record key (an agent id, a tool name…) that fails its pattern: the key's own message says why.
+    return [{ path: formatPath(issue.path), message: issue.issues.map((i) => i.message).join('; ') || issue.message }];
   }
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     return [{ path: formatPath(issue.path), message: issue.message }];

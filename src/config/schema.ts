@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AGENT_ID_PATTERN, AGENT_ID_RULE } from '../core/agent-id.js';
 import { NAME_PATTERN } from '../core/ids.js';
 import { CONFIDENTIALITY_LEVELS } from '../flow/label.js';
 
@@ -8,6 +9,8 @@ import { CONFIDENTIALITY_LEVELS } from '../flow/label.js';
  */
 
 const name = z.string().regex(NAME_PATTERN, 'a name: letters, digits, "_", "-", ".", "/" (starting with a letter or digit)');
+/** An agent id is a SPIFFE path segment and a file name (core/agent-id.ts). */
+const agentId = z.string().regex(AGENT_ID_PATTERN, `an agent id: ${AGENT_ID_RULE}`);
 
 export const EFFECTS = ['read', 'write', 'external_send', 'financial', 'code_exec'] as const;
 export const INTEGRITIES = ['trusted', 'untrusted'] as const;
@@ -105,7 +108,7 @@ export const massConfigSchema = z.strictObject({
   version: z.literal(1),
   trustDomain: z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'a SPIFFE trust domain such as example.org (lower case)'),
   store: z.string().min(1).default('sqlite:./.mass/mass.db'),
-  agents: z.record(name, agentSchema).default({}),
+  agents: z.record(agentId, agentSchema).default({}),
   tools: z.record(name, toolSchema).default({}),
   mcpServers: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a server name (no "/")'), mcpServerSchema).default({}),
   channels: z.array(channelSchema).default([]),

@@ -66,6 +66,12 @@ export type OperationErrorCode =
   | 'LOG_CONFLICT'
   | 'LOG_INVALID'
   | 'EXECUTION_FAILED'
+  /** A command refused to write through a symbolic link. */
+  | 'PATH_UNSAFE'
+  /** A capability names a tool, agent or memory namespace the configuration does not declare. */
+  | 'RESOURCE_UNKNOWN'
+  /** `mass up` could not listen on its address (in use, not permitted, not local). */
+  | 'LISTEN_FAILED'
   // the built-in CA (src/ca)
   | 'CA_NOT_INITIALIZED'
   | 'CA_INVALID'

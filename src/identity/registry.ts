@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { systemClock, type Clock } from '../core/clock.js';
 import { MassError } from '../core/errors.js';
-import { isName } from '../core/ids.js';
+import { describeAgentIdProblem } from '../core/agent-id.js';
 import type { AgentRecord, AgentStatus, Store } from '../store/store.js';
 import { generateEd25519Key, keyIdFor, privateKeyFromPkcs8, publicKeyFromJwk, type SigningKey } from './keys.js';
 
@@ -41,7 +41,8 @@ export class AgentRegistry implements KeyResolver {
 
   /** Creates an identity for `id` and keeps its private key. Throws AGENT_EXISTS if registered. */
   async register(id: string): Promise<AgentRecord> {
-    if (!isName(id)) throw new TypeError(`agent id ${JSON.stringify(id)} is not a valid name`);
+    const problem = describeAgentIdProblem(id);
+    if (problem !== undefined) throw new TypeError(problem);
     if ((await this.#store.agents.get(id)) !== undefined) throw new MassError('AGENT_EXISTS', `agent "${id}" is already registered`);
     const key = generateEd25519Key();
     const now = this.#clock.now();

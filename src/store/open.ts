@@ -4,18 +4,31 @@ import { openSqliteStore } from './sqlite.js';
 import type { Store } from './store.js';
 
 /**
+ * Why this version cannot open the store named by a `store:` URL of mass.yaml, or undefined if it
+ * can. The one rule `openStore` and `mass check-config` share, so that they never disagree.
+ * The URL is never echoed: a database URL may carry a password.
+ */
+export function storeUrlProblem(url: string): string | undefined {
+  if (url === 'sqlite::memory:' || url === ':memory:') return undefined;
+  if (url.startsWith('sqlite:')) return url === 'sqlite:' ? '"sqlite:" needs a path, e.g. sqlite:./.mass/mass.db' : undefined;
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return 'PostgreSQL is not supported by this version; use sqlite:PATH';
+  return 'expected sqlite:PATH or sqlite::memory:';
+}
+
+/** The file of a `sqlite:PATH` store (relative to `baseDir`); undefined for memory and other stores. */
+export function sqliteStorePath(url: string, baseDir: string): string | undefined {
+  if (!url.startsWith('sqlite:') || url === 'sqlite::memory:' || url === 'sqlite:') return undefined;
+  const path = url.slice('sqlite:'.length);
+  return isAbsolute(path) ? path : resolve(baseDir, path);
+}
+
+/**
  * Opens the store named by a `store:` URL of mass.yaml: `sqlite:PATH` (relative to `baseDir`) or
  * `sqlite::memory:`. PostgreSQL URLs are recognised but not served by this version.
  */
 export function openStore(url: string, baseDir: string): Store {
-  if (url === 'sqlite::memory:' || url === ':memory:') return openSqliteStore(':memory:');
-  if (url.startsWith('sqlite:')) {
-    const path = url.slice('sqlite:'.length);
-    if (path === '') throw new MassError('STORE_UNSUPPORTED', 'store: "sqlite:" needs a path, e.g. sqlite:./.mass/mass.db');
-    return openSqliteStore(isAbsolute(path) ? path : resolve(baseDir, path));
-  }
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    throw new MassError('STORE_UNSUPPORTED', 'store: PostgreSQL is not supported by this version; use sqlite:PATH');
-  }
-  throw new MassError('STORE_UNSUPPORTED', 'store: expected sqlite:PATH or sqlite::memory:');
+  const problem = storeUrlProblem(url);
+  if (problem !== undefined) throw new MassError('STORE_UNSUPPORTED', `store: ${problem}`);
+  const path = sqliteStorePath(url, baseDir);
+  return openSqliteStore(path ?? ':memory:');
 }

@@ -204,10 +204,9 @@ describe('issued certificates', () => {
     assert.equal((await store.certificates.list()).length, 1, 'only the CA certificate');
   });
 
-  test('an agent id with a "." or ".." segment cannot be a SPIFFE path (TypeError, nothing issued)', async () => {
-    const store = await storeWithCa(['a/../b', 'a/./b']);
-    await assert.rejects(issue(store, { agent: 'a/../b' }), TypeError);
-    await assert.rejects(issue(store, { agent: 'a/./b' }), TypeError);
+  test('an agent id with a "/", "." or ".." segment cannot be a SPIFFE path (TypeError, nothing issued)', async () => {
+    const store = await storeWithCa();
+    for (const agent of ['a/../b', 'a/./b', 'a/b', 'x/../../escaped', '..']) await assert.rejects(issue(store, { agent }), TypeError, agent);
     assert.equal((await store.certificates.list()).length, 1);
   });
 

@@ -33,11 +33,11 @@ describe('SPIFFE IDs', () => {
       kind: 'agent',
       id: 'billing',
     });
-    assert.deepEqual(parseSpiffeId('spiffe://example.org/agent/team-a/worker_1.v2', 'example.org'), {
-      uri: 'spiffe://example.org/agent/team-a/worker_1.v2',
+    assert.deepEqual(parseSpiffeId('spiffe://example.org/agent/worker_1.v2', 'example.org'), {
+      uri: 'spiffe://example.org/agent/worker_1.v2',
       trustDomain: 'example.org',
       kind: 'agent',
-      id: 'team-a/worker_1.v2',
+      id: 'worker_1.v2',
     });
     assert.deepEqual(parseSpiffeId('spiffe://example.org/gateway', 'example.org'), { uri: 'spiffe://example.org/gateway', trustDomain: 'example.org', kind: 'gateway' });
   });
@@ -64,6 +64,8 @@ describe('SPIFFE IDs', () => {
     ['spiffe://example.org/gateway/extra', 'gateway with a path below it'],
     ['spiffe://example.org/agents/billing', 'unknown kind'],
     ['spiffe://example.org/agent/_billing', 'id not a MASS name (must start with a letter or digit)'],
+    ['spiffe://example.org/agent/team-a/worker', 'an agent id is one path segment'],
+    ['spiffe://example.org/agent/x/../../tmp/pwn', 'dot-dot segments inside the agent id'],
     ['spiffe://example.org/agent/bil ling', 'space'],
     ['spiffe://example.org/agent/billing\n', 'newline'],
     [`spiffe://example.org/agent/${'a'.repeat(MAX_SPIFFE_ID_LENGTH)}`, 'too long'],
@@ -76,17 +78,15 @@ describe('SPIFFE IDs', () => {
   }
 
   test('formatting refuses what parsing would refuse (TypeError for caller mistakes)', () => {
-    assert.equal(agentSpiffeId('example.org', 'a/b'), 'spiffe://example.org/agent/a/b');
+    assert.equal(agentSpiffeId('example.org', 'a.b'), 'spiffe://example.org/agent/a.b');
     assert.equal(gatewaySpiffeId('example.org'), 'spiffe://example.org/gateway');
-    for (const id of ['a/../b', 'a/./b', 'a//b', 'a/', '-a', '']) assert.throws(() => agentSpiffeId('example.org', id), TypeError, id);
+    for (const id of ['a/b', 'a/../b', 'a/./b', 'a//b', 'a/', '-a', '', 'x/../../tmp/pwn', 'a%2Fb']) assert.throws(() => agentSpiffeId('example.org', id), TypeError, id);
     assert.throws(() => agentSpiffeId('Example.org', 'a'), TypeError);
   });
 
   test('property: every valid agent id round-trips through format and parse (2,000 runs)', () => {
-    const segment = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,11}$/).filter((s) => s !== '.' && s !== '..');
     fc.assert(
-      fc.property(fc.array(segment, { minLength: 1, maxLength: 4 }), (segments) => {
-        const id = segments.join('/');
+      fc.property(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/), (id) => {
         fc.pre(isSpiffeAgentId(id));
         const parsed = parseSpiffeId(agentSpiffeId('example.org', id), 'example.org');
         return parsed.kind === 'agent' && parsed.id === id;

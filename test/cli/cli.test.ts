@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/io.js';
+import { OutputClosed, streamIo, type Io } from '../../src/cli/io.js';
 import { systemClock } from '../../src/core/clock.js';
 import { isMassError } from '../../src/core/errors.js';
 import { EXAMPLE_FILES } from '../../src/config/example.js';
@@ -467,5 +469,247 @@ describe('run(argv, io) in-process', () => {
     assert.equal(r.status, 1);
     assert.match(r.stderr, /agents\.billing\.roles/);
     assert.equal(readFileSync(join(dir, 'mass.yaml'), 'utf8'), before);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// silent acceptances and sharp edges
+
+/** An initialised example system (store, keys, agents) in a fresh folder that is its own repository root. */
+async function initialised(edit?: (files: Record<string, string>) => void): Promise<string> {
+  const dir = tempDir();
+  mkdirSync(join(dir, '.git'));
+  const r = await runIn(dir, 'init');
+  assert.equal(r.status, 0, show(r));
+  if (edit !== undefined) {
+    const files: Record<string, string> = Object.fromEntries(EXAMPLE_FILES.map((f) => [f.path, f.content]));
+    edit(files);
+    for (const [path, content] of Object.entries(files)) writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+/** The example with an MCP server `fs` declared. */
+const withFsServer = (files: Record<string, string>): void => {
+  files['mass.yaml'] = `${files['mass.yaml']}\nmcpServers:\n  fs: { command: [node, server.js] }\n`;
+};
+
+async function pinTools(dir: string, server: string, tools: readonly string[]): Promise<void> {
+  const store = openStore('sqlite:./.mass/mass.db', dir);
+  try {
+    for (const tool of tools) await store.mcpTools.put({ server, tool, seenHash: 'h', seen: '{}', approvedHash: 'h', reason: null, updatedAt: 1 });
+  } finally {
+    await store.close();
+  }
+}
+
+describe('no silent acceptances, no sharp edges', () => {
+  test('init through a dangling mass.yaml symlink: PATH_UNSAFE naming the path, nothing created at the target', async () => {
+    const dir = tempDir();
+    const target = join(dir, 'elsewhere', 'owned.yaml');
+    mkdirSync(join(dir, 'elsewhere'));
+    symlinkSync(target, join(dir, 'mass.yaml'));
+    const r = await runIn(dir, 'init');
+    assert.equal(r.status, 1, show(r));
+    assert.match(r.stderr, /refusing to write .*mass\.yaml: it is a symbolic link .*\[PATH_UNSAFE\]/);
+    assert.ok(!existsSync(target));
+    assert.ok(!existsSync(join(dir, 'policies')), 'nothing is written before every path is checked');
+  });
+
+  test('init --force through a symlinked policy file or folder: PATH_UNSAFE, the link target unchanged', async () => {
+    const dir = tempDir();
+    const outside = join(tempDir(), 'victim.txt');
+    writeFileSync(outside, 'keep me');
+    mkdirSync(join(dir, 'policies'));
+    symlinkSync(outside, join(dir, 'policies', 'flow.cedar'));
+    const r = await runIn(dir, 'init', '--force');
+    assert.equal(r.status, 1, show(r));
+    assert.match(r.stderr, /flow\.cedar: it is a symbolic link \(it points to .*victim\.txt\).*\[PATH_UNSAFE\]/);
+    assert.equal(readFileSync(outside, 'utf8'), 'keep me');
+
+    const other = tempDir();
+    symlinkSync(tempDir(), join(other, 'policies'));
+    const folder = await runIn(other, 'init');
+    assert.equal(folder.status, 1, show(folder));
+    assert.match(folder.stderr, /policies: it is a symbolic link.*\[PATH_UNSAFE\]/);
+
+    const store = tempDir();
+    mkdirSync(join(store, '.mass'));
+    symlinkSync(join(tempDir(), 'db'), join(store, '.mass', 'mass.db'));
+    const db = await runIn(store, 'init');
+    assert.equal(db.status, 1, show(db));
+    assert.match(db.stderr, /mass\.db: it is a symbolic link.*\[PATH_UNSAFE\]/);
+  });
+
+  test('agent add x/../../tmp/pwn: CONFIG_INVALID naming the id; mass.yaml and the store untouched', async () => {
+    const dir = await initialised();
+    const before = readFileSync(join(dir, 'mass.yaml'), 'utf8');
+    for (const id of ['x/../../tmp/pwn', '..', 'a%2Fb', 'a\u0007b', 'x'.repeat(65)]) {
+      const r = await runIn(dir, 'agent', 'add', id);
+      assert.equal(r.status, 1, show(r));
+      assert.match(r.stderr, /agent id .*\[CONFIG_INVALID\]/, id);
+    }
+    assert.equal(readFileSync(join(dir, 'mass.yaml'), 'utf8'), before);
+    const list = await runIn(dir, 'agent', 'list', '--json');
+    assert.deepEqual(Object.keys(statuses(list.stdout)).sort(), ['billing', 'router', 'support']);
+    const ca = await runIn(dir, 'ca', 'issue', 'x/../../pwn', '--out', 'certs');
+    assert.equal(ca.status, 1, show(ca));
+    assert.ok(!existsSync(join(dir, 'pwn.crt')) && !existsSync(join(dir, 'pwn.key')));
+  });
+
+  test('a mass.yaml declaring agent x/../../tmp/pwn is CONFIG_INVALID at agents', async () => {
+    const dir = exampleDir((files) => {
+      files['mass.yaml'] = files['mass.yaml']!.replace('agents:\n', 'agents:\n  "x/../../tmp/pwn": {}\n');
+    });
+    const r = await runIn(dir, 'check-config');
+    assert.equal(r.status, 1, show(r));
+    assert.match(r.stderr, /agents\["x\/\.\.\/\.\.\/tmp\/pwn"\]: an agent id/);
+  });
+
+  test('mass up on a busy port: a plain LISTEN_FAILED message naming host:port, exit 1, no internal error', async () => {
+    const dir = await initialised();
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as AddressInfo;
+    try {
+      const r = await runIn(dir, 'up', '--port', String(port));
+      assert.equal(r.status, 1, show(r));
+      assert.match(r.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the address is already in use.*--port`));
+      assert.match(r.stderr, /\[LISTEN_FAILED\]/);
+      assert.doesNotMatch(r.stderr, /internal error|EADDRINUSE/);
+    } finally {
+      await new Promise((resolve) => busy.close(resolve));
+    }
+  });
+
+  test('mass mcp tools | head: the reader goes away (EPIPE) and mass exits 0 without a stack trace', async () => {
+    const dir = await initialised();
+    await pinTools(dir, 'fs', Array.from({ length: 2_000 }, (_, i) => `tool_${i}`));
+    const child = spawn(process.execPath, [BIN, 'mcp', 'tools'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+    // Read the first chunk, then close the pipe as `head` does.
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    assert.equal(stderr, '');
+    assert.equal(status, 0);
+  });
+
+  test('streamIo: after EPIPE on stdout, out() and drain() throw OutputClosed and run() returns 0 quietly', async () => {
+    const errors: string[] = [];
+    const stdout = new Writable({ write: (_chunk, _enc, done) => done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })) });
+    const stderr = new Writable({ write: (chunk: Buffer, _enc, done) => void (errors.push(chunk.toString()), done()) });
+    const io = { ...streamIo(stdout, stderr, tempDir()) };
+    io.out('first\n');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.throws(() => io.out('second\n'), (e: unknown) => e instanceof OutputClosed && e.isBrokenPipe);
+    await assert.rejects(io.drain!(), OutputClosed);
+    assert.equal(await run(['--help'], io), 0);
+    assert.deepEqual(errors, []);
+  });
+
+  test('mass.yaml is found in parent folders up to the repository root, and the file used is named', async () => {
+    const dir = await initialised();
+    const deep = join(dir, 'a', 'b');
+    mkdirSync(deep, { recursive: true });
+    const r = await runIn(deep, 'agent', 'list', '--json');
+    assert.equal(r.status, 0, show(r));
+    assert.equal(r.stderr, `mass: using ${join(dir, 'mass.yaml')}\n`);
+    assert.deepEqual(Object.keys(statuses(r.stdout)).sort(), ['billing', 'router', 'support']);
+    const here = await runIn(dir, 'agent', 'list', '--json');
+    assert.equal(here.stderr, '', 'no note for ./mass.yaml');
+
+    const repo = tempDir();
+    writeFileSync(join(repo, 'mass.yaml'), 'version: 1\n'); // above the repository root: never read
+    const root = join(repo, 'project');
+    mkdirSync(join(root, '.git'), { recursive: true });
+    mkdirSync(join(root, 'src'));
+    const missing = await runIn(join(root, 'src'), 'check-config');
+    assert.equal(missing.status, 1, show(missing));
+    assert.match(missing.stderr, /\[CONFIG_NOT_FOUND\]/);
+    assert.ok(missing.stderr.includes(`searched up to the repository root ${root}: ${join(root, 'src')}, ${root})`), missing.stderr);
+  });
+
+  test('a mass.yaml in a parent folder owned by another user is refused (PATH_UNSAFE), --config still uses it', { skip: process.getuid?.() !== 0 ? 'needs root to chown' : false }, async () => {
+    const shared = exampleDir();
+    chownSync(join(shared, 'mass.yaml'), 4242, 4242);
+    mkdirSync(join(shared, 'work'));
+    const r = await runIn(join(shared, 'work'), 'check-config');
+    assert.equal(r.status, 1, show(r));
+    assert.match(r.stderr, /belongs to another user \(uid 4242\).*\[PATH_UNSAFE\]/);
+    const explicit = await runIn(join(shared, 'work'), '--config', '../mass.yaml', 'check-config');
+    assert.equal(explicit.status, 0, show(explicit));
+  });
+
+  test('store: postgres://… is refused by check-config as by every command, naming the key, never echoing the URL', async () => {
+    const dir = exampleDir((files) => {
+      files['mass.yaml'] = files['mass.yaml']!.replace('store: sqlite:./.mass/mass.db', 'store: postgres://admin:Sup3rS3cret@db.internal/mass');
+    });
+    for (const argv of [['check-config'], ['agent', 'list']]) {
+      const r = await runIn(dir, ...argv);
+      assert.equal(r.status, 1, show(r));
+      assert.match(r.stderr, /store: PostgreSQL is not supported by this version; use sqlite:PATH \[STORE_UNSUPPORTED\]/, argv.join(' '));
+      assert.doesNotMatch(r.stderr, /Sup3rS3cret/);
+    }
+  });
+
+  test('cap issue for a tool, agent, memory namespace or wildcard that names nothing: RESOURCE_UNKNOWN, no token', async () => {
+    const dir = await initialised((files) => {
+      withFsServer(files);
+      files['mass.yaml'] = `${files['mass.yaml']}memory:\n  kb: { readers: [support] }\n`;
+    });
+    const cases: [string, RegExp][] = [
+      ['{"action":"call","resource":"nope"}', /--cap\[0\]: call on "nope": no tool of that name under tools \(declared: read_ticket, .*\) nor <server>\/<tool> of an mcpServers entry \(fs\)/],
+      ['{"action":"call","resource":"zz*"}', /call on "zz\*": matches no tool/],
+      ['{"action":"call","resource":"other/read"}', /call on "other\/read": no tool of that name/],
+      ['{"action":"send","resource":"nobody"}', /send on "nobody": no agent of that name under agents \(declared: router, support, billing\)/],
+      ['{"action":"delegate","resource":"x*"}', /delegate on "x\*": matches no agent/],
+      ['{"action":"read","resource":"kb2"}', /read on "kb2": no memory namespace of that name under memory \(declared: kb\)/],
+    ];
+    for (const [cap, message] of cases) {
+      const r = await runIn(dir, 'cap', 'issue', '--to', 'support', '--cap', cap);
+      assert.equal(r.status, 1, show(r));
+      assert.match(r.stderr, message, cap);
+      assert.match(r.stderr, /\[RESOURCE_UNKNOWN\]/);
+      assert.equal(r.stdout, '', 'no token is printed');
+    }
+    for (const cap of ['{"action":"call","resource":"send_*"}', '{"action":"call","resource":"fs/*"}', '{"action":"read","resource":"kb"}', '{"action":"send","resource":"*"}']) {
+      const ok = await runIn(dir, 'cap', 'issue', '--to', 'support', '--cap', cap);
+      assert.equal(ok.status, 0, `${cap}\n${show(ok)}`);
+      assert.equal(ok.stderr, '');
+    }
+  });
+
+  test('cap issue/delegate for an MCP tool never seen: a warning listing the tools seen, the token is issued', async () => {
+    const dir = await initialised(withFsServer);
+    const unseen = await runIn(dir, 'cap', 'issue', '--to', 'billing', '--cap', '{"action":"call","resource":"fs/nope"}', '--cap', '{"action":"call","resource":"refund"}');
+    assert.equal(unseen.status, 0, show(unseen));
+    assert.match(unseen.stderr, /^mass: warning: --cap\[0\]: call on "fs\/nope": no tool of that name seen on MCP server "fs" \(no tools of "fs" seen yet/);
+    await pinTools(dir, 'fs', ['read_file', 'write_file']);
+    writeFileSync(join(dir, 'root.tok'), unseen.stdout);
+    const delegated = await runIn(dir, 'cap', 'delegate', '--token', 'root.tok', '--as', 'billing', '--to', 'support', '--cap', '{"action":"call","resource":"fs/nope"}');
+    assert.equal(delegated.status, 0, show(delegated));
+    assert.match(delegated.stderr, /--cap\[0\]: call on "fs\/nope": no tool of that name seen on MCP server "fs" \(known tools: read_file, write_file\)/);
+    const bad = await runIn(dir, 'cap', 'delegate', '--token', 'root.tok', '--as', 'billing', '--to', 'support', '--cap', '{"action":"call","resource":"nope"}');
+    assert.equal(bad.status, 1, show(bad));
+    assert.match(bad.stderr, /\[RESOURCE_UNKNOWN\]/);
+  });
+
+  test('a policy naming Tool::"fs/nope" never seen: check-config warns with the tools known for fs', async () => {
+    const dir = await initialised((files) => {
+      withFsServer(files);
+      files['policies/mcp.cedar'] = '@id("fs-nope")\npermit (principal == Agent::"support", action == Action::"call", resource == Tool::"fs/nope");\n@id("fs-read")\npermit (principal == Agent::"support", action == Action::"call", resource == Tool::"fs/read_file");\n';
+    });
+    const before = await runIn(dir, 'check-config');
+    assert.equal(before.status, 0, show(before));
+    assert.match(before.stderr, /mass: warning: policies\/mcp\.cedar: policy "fs-nope": Tool::"fs\/nope" has not been seen on MCP server "fs" \(no tools of "fs" seen yet/);
+    assert.match(before.stderr, /policy "fs-read": Tool::"fs\/read_file" has not been seen/);
+    await pinTools(dir, 'fs', ['read_file', 'write_file']);
+    const after = await runIn(dir, 'check-config');
+    assert.equal(after.status, 0, show(after));
+    assert.match(after.stderr, /policy "fs-nope": Tool::"fs\/nope" has not been seen on MCP server "fs" \(known tools: read_file, write_file\)/);
+    assert.doesNotMatch(after.stderr, /fs-read/);
+    assert.match(after.stdout, /: ok — /);
   });
 });

@@ -6,6 +6,7 @@ import { after, describe, test } from 'node:test';
 import { isMassError } from '../../src/core/errors.js';
 import { FLOW_POLICY_PACK } from '../../src/policy/pack.js';
 import { EXAMPLE_CONFIG, EXAMPLE_FILES, EXAMPLE_ROLES_POLICY } from '../../src/config/example.js';
+import { findConfigFile } from '../../src/config/find.js';
 import { expandGlob } from '../../src/config/glob.js';
 import { ConfigError, formatPath, loadConfigFile, parseConfigText, resolveConfigPath, validateConfig, type MassConfig } from '../../src/config/load.js';
 import { loadPolicySet, type PolicySource } from '../../src/policy/load.js';
@@ -303,6 +304,28 @@ describe('loading mass.yaml from disk', () => {
     const dir = tempTree({ 'mass.yaml': BASE, 'conf/other.yaml': BASE });
     assert.equal(resolveConfigPath(undefined, dir), join(dir, 'mass.yaml'));
     assert.equal(resolveConfigPath('conf/other.yaml', dir), join(dir, 'conf/other.yaml'));
+  });
+
+  test('findConfigFile: the nearest mass.yaml in cwd or a parent, never above the repository root', () => {
+    const dir = tempTree({ 'mass.yaml': BASE, 'repo/.git/HEAD': '', 'repo/a/b/.keep': '', 'repo/sub/mass.yaml': BASE, 'repo/sub/deeper/.keep': '' });
+    const nearest = findConfigFile(join(dir, 'repo/sub/deeper'));
+    assert.deepEqual(nearest, { path: join(dir, 'repo/sub/mass.yaml'), searched: [join(dir, 'repo/sub/deeper'), join(dir, 'repo/sub')], inParent: true });
+    assert.equal(findConfigFile(join(dir, 'repo/sub')).inParent, false);
+    // dir/mass.yaml is above the repository root: not found, and the message lists what was searched.
+    assert.throws(
+      () => findConfigFile(join(dir, 'repo/a/b')),
+      (error: unknown) =>
+        isMassError(error, 'CONFIG_NOT_FOUND') &&
+        error.message.includes(`searched up to the repository root ${join(dir, 'repo')}: ${join(dir, 'repo/a/b')}, ${join(dir, 'repo/a')}, ${join(dir, 'repo')}`),
+    );
+    // Outside a repository the search goes up to the filesystem root.
+    assert.equal(findConfigFile(join(dir, 'plain/x')).path, join(dir, 'mass.yaml'));
+    assert.equal(resolveConfigPath(undefined, join(dir, 'plain/x')), join(dir, 'mass.yaml'));
+  });
+
+  test('a record key that fails its pattern (an agent id with "/") names the rule, not "Invalid key in record"', () => {
+    const error = configError('version: 1\ntrustDomain: example.org\nagents:\n  "x/../../tmp/pwn": {}\n');
+    assert.match(issueAt(error, 'agents["x/../../tmp/pwn"]').message, /^an agent id: a letter or digit, then letters, digits, "\.", "-" or "_" \(at most 64 characters; no "\/"\)$/);
   });
 });
 

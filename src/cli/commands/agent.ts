@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isMap, parseDocument } from 'yaml';
 import { MassError } from '../../core/errors.js';
+import { describeAgentIdProblem } from '../../core/agent-id.js';
 import { isName } from '../../core/ids.js';
 import { loadConfigFile, type MassConfig } from '../../config/load.js';
 import { AgentRegistry } from '../../identity/registry.js';
@@ -17,7 +18,8 @@ export function spiffeId(config: MassConfig, agent: string): string {
  * the file's comments), then creates its Ed25519 identity in the store.
  */
 export async function agentAddCommand(io: Io, configOption: string | undefined, id: string, roles: readonly string[]): Promise<void> {
-  if (!isName(id)) throw new MassError('CONFIG_INVALID', `agent id ${JSON.stringify(id)}: expected letters, digits, "_", "-", ".", "/" (starting with a letter or digit)`);
+  const idProblem = describeAgentIdProblem(id);
+  if (idProblem !== undefined) throw new MassError('CONFIG_INVALID', idProblem);
   for (const role of roles) if (!isName(role)) throw new MassError('CONFIG_INVALID', `--role ${JSON.stringify(role)}: expected a name`);
   let config = loadCommandConfig(io, configOption);
   const declared = config.data.agents[id];

@@ -12,6 +12,7 @@ import { verifyChain, type VerifiedChain } from '../../capability/verify.js';
 import type { MassConfig } from '../../config/load.js';
 import { AgentRegistry } from '../../identity/registry.js';
 import type { Store } from '../../store/store.js';
+import { checkCapabilityResources } from '../capability-resources.js';
 import { loadCommandConfig, recordAdmin, withStore } from '../context.js';
 import { ExitStatus, type Io } from '../io.js';
 
@@ -75,6 +76,7 @@ export async function capIssueCommand(io: Io, configOption: string | undefined, 
   requireCaps(io, 'issue', options.cap);
   const config = loadCommandConfig(io, configOption);
   const token = await withStore(config, async (store) => {
+    await checkCapabilityResources(io, config, store, options.cap);
     const issued = issueRoot(await loadOwnerSigningKey(store), { to: options.to, att: options.cap, ...(options.ttl === undefined ? {} : { ttlSeconds: options.ttl }) });
     // Verify what is about to be handed out (the audience must be a registered, active agent).
     const verified = await verifyChain(issued, await chainOptionsFromStore(store));
@@ -95,6 +97,7 @@ export async function capDelegateCommand(io: Io, configOption: string | undefine
   const chain = readToken(io, options.token);
   const config = loadCommandConfig(io, configOption);
   const token = await withStore(config, async (store) => {
+    await checkCapabilityResources(io, config, store, options.cap);
     const verifyOptions = await chainOptionsFromStore(store);
     // Only a valid chain is extended; delegate() then refuses a delegator that does not hold it
     // and capabilities beyond what it holds, and the result is verified again.

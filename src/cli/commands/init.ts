@@ -1,13 +1,15 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { MassError } from '../../core/errors.js';
 import { EXAMPLE_FILES } from '../../config/example.js';
 import { loadConfigFile } from '../../config/load.js';
 import { initCertificateAuthority } from '../../ca/authority.js';
 import { AgentRegistry, ensureOwnerKey } from '../../identity/registry.js';
 import { loadPolicySet } from '../../policy/load.js';
+import { sqliteStorePath } from '../../store/open.js';
 import { recordAdmin, withStore } from '../context.js';
 import type { Io } from '../io.js';
+import { refuseSymlinks, writeFileNoFollow } from '../safe-write.js';
 
 export interface InitOptions {
   readonly force?: boolean;
@@ -20,15 +22,20 @@ export interface InitOptions {
 export async function initCommand(io: Io, dirArg: string | undefined, options: InitOptions): Promise<void> {
   const dir = resolve(io.cwd, dirArg ?? '.');
   const configPath = join(dir, 'mass.yaml');
+  // Nothing is written through a symbolic link (a dangling mass.yaml link would otherwise create
+  // its target): every file is checked before the first is written, and written with O_NOFOLLOW.
+  for (const file of EXAMPLE_FILES) refuseSymlinks(dir, file.path);
   if (existsSync(configPath) && options.force !== true) {
     throw new MassError('CONFIG_INVALID', `${configPath} already exists; pass --force to overwrite the example files`);
   }
-  for (const file of EXAMPLE_FILES) {
-    const path = join(dir, file.path);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, file.content);
-  }
+  for (const file of EXAMPLE_FILES) writeFileNoFollow(dir, file.path, file.content);
   const config = loadConfigFile(configPath);
+  // The store file is created next: the same rule for it when it lives inside the folder.
+  const storePath = sqliteStorePath(config.data.store, config.dir);
+  if (storePath !== undefined) {
+    const inside = relative(dir, storePath);
+    if (!inside.startsWith('..') && !isAbsolute(inside)) refuseSymlinks(dir, inside);
+  }
   loadPolicySet(config); // the example must be valid; fail loudly if it is not
   const created = await withStore(config, async (store) => {
     const ownerCreated = await ensureOwnerKey(store);

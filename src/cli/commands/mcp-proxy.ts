@@ -4,6 +4,7 @@ import { Upstream, type UpstreamOptions } from '../../mcp/upstream.js';
 import { createMesh } from '../../mesh/mesh.js';
 import { loadCommandConfig } from '../context.js';
 import type { Io } from '../io.js';
+import { warnUnseenMcpTools } from '../mcp-tool-warnings.js';
 
 export interface McpProxyCommandOptions {
   readonly agent: string;
@@ -30,6 +31,7 @@ export async function mcpProxyCommand(io: Io, configOption: string | undefined, 
   if (!Object.hasOwn(config.data.agents, options.agent)) throw new MassError('AGENT_UNKNOWN', `agent "${options.agent}" is not declared in ${config.file}`);
 
   const mesh = await createMesh(config);
+  await warnUnseenMcpTools(io, config, mesh.store);
   const upstream = new Upstream({
     ...where,
     timeoutMs: options.timeoutMs,
