@@ -12,8 +12,9 @@ import { amountOfValue, amountsIn } from './amounts.js';
  *   values whose other characters are ordinary punctuation (PROSE_PUNCTUATION): the punctuation of
  *   "Acme Corp." is formatting, that of a shell command or of code is content.
  * - exact: for values with no letters or digits, or with other symbols (":(){ :|:& };:", "[]+!",
- *   "../../..", "x; rm -rf ~", emoji): the canonical value, whitespace runs as one space, must occur
- *   as it is in the canonical text.
+ *   "../../..", "x; rm -rf ~", emoji), and for values of digits and punctuation that are no
+ *   amount ("40.-", "2024-01-15"): the canonical value, whitespace runs as one space, must occur as
+ *   it is in the canonical text.
  * - compact: for values with at least 6 letters/digits of which one is a digit (IBANs, account,
  *   card and phone numbers): every non letter/digit removed, so "DE89 3704 0044" equals
  *   "de8937040044" and "+1 (555) 010-9999" equals "15550109999".
@@ -45,6 +46,7 @@ const TOKEN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Th
 const NOT_ALNUM = /[^\p{L}\p{N}]+/gu;
 const WHITESPACE = /\s+/g;
 const HAS_DIGIT = /\d/;
+const ONLY_DIGIT_TOKENS = /^(?: \d+)+ $/;
 /**
  * Characters of ordinary prose besides letters, marks, digits and whitespace: sentence punctuation,
  * quotes, brackets, dashes and the separators of e-mail addresses, URLs, phone numbers and dates.
@@ -92,6 +94,12 @@ export function valueForms(value: string | number): ValueForms {
   if (tokens === ' ' || NOT_PROSE.test(canonical)) {
     const exact = canonical.replace(WHITESPACE, ' ');
     return { ...NO_FORMS, exact: exact === '' ? undefined : exact };
+  }
+  if (ONLY_DIGIT_TOKENS.test(tokens)) {
+    // Digits and punctuation but no amount ("40.-", "(40)", "2024-01-15", "+1 (555) 010-9999"): as
+    // tokens they would be vouched for by the digits of any identifier ("C-40"); matched as written,
+    // or compact when long enough to be a phone or account number.
+    return { ...NO_FORMS, exact: canonical.replace(WHITESPACE, ' '), compact: compact.length >= 7 ? compact : undefined };
   }
   return { ...NO_FORMS, tokens, compact: compact.length >= 6 && HAS_DIGIT.test(compact) ? compact : undefined };
 }

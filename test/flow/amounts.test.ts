@@ -114,3 +114,10 @@ test('a negative amount where the user said 40 is untrusted, and the example pol
     await mesh.close();
   }
 });
+
+test('a string of digits and punctuation that is no plain amount ("40.-", "(40)") is not vouched for by an identifier', () => {
+  assert.ok(!found('40.-', 'refund customer C-40'));
+  assert.ok(!found('(40)', 'refund customer C-40'));
+  assert.ok(found('40.-', 'refund 40.- today'));
+  assert.ok(found('2024-01-15', 'due 2024-01-15'));
+});
