@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { isMassError } from '../../src/core/errors.js';
 import type { JsonValue } from '../../src/core/json.js';
 import { detectorSuite } from '../../src/detect/suite.js';
 import { labelArguments } from '../../src/flow/argument-labels.js';
@@ -8,6 +9,9 @@ import { TRUSTED, untrusted } from '../../src/flow/label.js';
 import { segment } from '../../src/flow/segment.js';
 import { applyFindings } from '../../src/mediator/apply-findings.js';
 import { DetectorInspector } from '../../src/mediator/stages/inspect.js';
+import { createMesh } from '../../src/mesh/mesh.js';
+import { FLOW_POLICY_PACK } from '../../src/policy/pack.js';
+import { smallConfig } from '../support/fixtures.js';
 
 // Keys are content: an IBAN or an injection in a key of a nested object is labelled and scanned
 // like a value, at every depth and in arrays of objects.
@@ -97,4 +101,34 @@ test('property: an untrusted value or a known injection at a random key or value
     }),
     { numRuns: 300 },
   );
+});
+
+test('end to end: an IBAN from a document passed to a payment tool under an argument named "__proto__" needs a human: APPROVAL_REQUIRED', async () => {
+  const config = smallConfig({
+    tools: { fetch: { effect: 'read', output: 'untrusted' }, wire: { effect: 'financial', output: 'trusted' } },
+  });
+  const policies = [
+    { name: 'flow.cedar', text: FLOW_POLICY_PACK },
+    { name: 'roles.cedar', text: 'permit (principal == Agent::"alice", action == Action::"call", resource);' },
+  ];
+  const mesh = await createMesh(config, { policies });
+  const wired: unknown[] = [];
+  mesh.tool('fetch', () => `New bank details: ${IBAN}`).tool('wire', (args) => (wired.push(args), 'sent'));
+  try {
+    // Each alone: a hidden argument, and an IBAN as a key next to an empty (label-free) value.
+    for (const text of [`{"__proto__": ${JSON.stringify(IBAN)}}`, `{"nested": {"${IBAN}": ""}}`]) {
+      const args = JSON.parse(text) as Record<string, JsonValue>;
+      await assert.rejects(
+        mesh.agent('alice').task(async (ctx) => {
+          await ctx.call('fetch', {});
+          return ctx.call('wire', args);
+        }),
+        (e: unknown) => isMassError(e) && e.code === 'APPROVAL_REQUIRED',
+        text,
+      );
+    }
+    assert.deepEqual(wired, []);
+  } finally {
+    await mesh.close();
+  }
 });
