@@ -12,7 +12,7 @@ import { amountOfValue, amountsIn } from './amounts.js';
  *   values whose other characters are ordinary punctuation (PROSE_PUNCTUATION): the punctuation of
  *   "Acme Corp." is formatting, that of a shell command or of code is content.
  * - exact: for values with no letters or digits, or with other symbols (":(){ :|:& };:", "[]+!",
- *   "../../..", "x; rm -rf ~", emoji), and for values of digits and punctuation that are no
+ *   "../../..", "../../etc/passwd", "x; rm -rf ~", emoji), and for values of digits and punctuation that are no
  *   amount ("40.-", "2024-01-15"): the canonical value, whitespace runs as one space, must occur as
  *   it is in the canonical text.
  * - compact: for values with at least 6 letters/digits of which one is a digit (IBANs, account,
@@ -49,10 +49,11 @@ const HAS_DIGIT = /\d/;
 const ONLY_DIGIT_TOKENS = /^(?: \d+)+ $/;
 /**
  * Characters of ordinary prose besides letters, marks, digits and whitespace: sentence punctuation,
- * quotes, brackets, dashes and the separators of e-mail addresses, URLs, phone numbers and dates.
- * A value with any other character is matched exactly.
+ * quotes, parentheses, dashes and the separators of e-mail addresses and phone numbers. A value with
+ * any other character — among them the path, shell and code characters "/", "\\", ";", "&", "|",
+ * "$", "`", "<", ">", "[", "{", "=", "*", "~" — or with ".." is matched exactly.
  */
-const NOT_PROSE = /[^\p{L}\p{M}\p{N}\s.,;:!?'"()\-\u2010-\u2015\u2018\u2019\u201c\u201d\u00ab\u00bb/@&%#+_\u2026\u3001\u3002]/u;
+const NOT_PROSE = /[^\p{L}\p{M}\p{N}\s.,:!?'"()\-\u2010-\u2015\u2018\u2019\u201c\u201d\u00ab\u00bb@%#+_\u2026\u3001\u3002]|\.\./u;
 
 export function canonicalText(text: string): string {
   return text.normalize('NFKC').replace(INVISIBLE, '').toLowerCase();

@@ -72,3 +72,10 @@ test('property: a punctuation-heavy value not written in the trusted request is 
     { numRuns: 2000 },
   );
 });
+
+test('path and shell punctuation is content: ../../etc/passwd is not vouched for by "etc passwd" in the request', () => {
+  const request = 'Please show me what etc passwd means, and what rm rf does.';
+  assert.equal(labelOf('../../etc/passwd', request)?.integrity, 'untrusted');
+  assert.equal(labelOf('rm -rf / && echo', request)?.integrity, 'untrusted');
+  assert.equal(labelOf('/etc/passwd', 'open /etc/passwd for me')?.integrity, 'trusted');
+});
