@@ -62,10 +62,11 @@ when { principal in Role::"support" || principal in Role::"finance" };
 @id("support-replies")
 permit (principal in Role::"support", action == Action::"call", resource == Tool::"send_reply");
 
-// Refunds up to 100 go through; larger ones need a human (@approval).
+// Refunds up to 100 go through; larger ones need a human (@approval). An amount is always
+// positive: a negative refund or transfer would move money the other way.
 @id("small-refunds")
 permit (principal in Role::"finance", action == Action::"call", resource == Tool::"refund")
-when { context.args has amount && context.args.amount.value <= 100 };
+when { context.args has amount && context.args.amount.value > 0 && context.args.amount.value <= 100 };
 
 @id("large-refunds") @approval
 permit (principal in Role::"finance", action == Action::"call", resource == Tool::"refund")
@@ -73,7 +74,8 @@ when { context.args has amount && context.args.amount.value > 100 };
 
 // Transfers to arbitrary accounts always need a human.
 @id("transfers") @approval
-permit (principal in Role::"finance", action == Action::"call", resource == Tool::"transfer");
+permit (principal in Role::"finance", action == Action::"call", resource == Tool::"transfer")
+when { context.args has amount && context.args.amount.value > 0 };
 `;
 
 export const EXAMPLE_FILES: readonly ExampleFile[] = [

@@ -1,6 +1,6 @@
 import type { JsonValue } from '../core/json.js';
 import { joinLabels, TRUSTED, type Label } from './label.js';
-import { appearsIn, hasContent, valueForms } from './match.js';
+import { appearsIn, valueForms } from './match.js';
 import type { Segment } from './segment.js';
 
 /** Deepest nesting and most leaves of one argument that are matched; beyond, the task label applies. */
@@ -11,7 +11,8 @@ const MAX_LEAVES = 1024;
  * Argument provenance: the label of each top-level argument of an action, from where its value
  * came in the acting agent's context.
  *
- * For each string or number in the argument (normalized, see match.ts):
+ * For each string or number in the argument, and each key of each object in it (normalized, see
+ * match.ts):
  * - it appears in a trusted segment (the user's request, configuration constants): trusted — the
  *   user named this value, whatever untrusted text also repeats it;
  * - else it appears in untrusted segments: the join of their labels;
@@ -19,19 +20,25 @@ const MAX_LEAVES = 1024;
  *   which is untrusted as soon as the agent has read anything untrusted. This is the fail-closed
  *   case: a value is only cleared by being found in trusted text.
  * Confidentiality always joins the labels of every segment the value appears in.
- * Empty strings and empty containers carry no data and get the bottom label; booleans and null are
- * one bit of anybody's choosing and get the task's label. An argument's label is the join of its
- * values' labels.
+ * Only empty strings and empty containers carry no data and get the bottom label; booleans and
+ * null are one bit of anybody's choosing and get the task's label. Keys are content like values (an
+ * IBAN or an instruction can sit in a key); the names of the arguments themselves are too, except
+ * those in `declared` (the tool's argument names from configuration). An argument's label is the
+ * join of its keys' and values' labels.
  */
-export function labelArguments(body: JsonValue, taskLabel: Label, segments: readonly Segment[]): Record<string, Label> {
-  const labels: Record<string, Label> = {};
+export function labelArguments(body: JsonValue, taskLabel: Label, segments: readonly Segment[], declared: ReadonlySet<string> = NO_NAMES): Record<string, Label> {
+  // No prototype: an argument named "__proto__" is an argument like any other, not a prototype.
+  const labels = Object.create(null) as Record<string, Label>;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return labels;
   for (const [name, value] of Object.entries(body)) {
     const state = { leaves: 0 };
-    labels[name] = labelValue(value, taskLabel, segments, 0, state);
+    const label = labelValue(value, taskLabel, segments, 0, state);
+    labels[name] = declared.has(name) ? label : joinLabels(label, labelLeaf(name, taskLabel, segments));
   }
   return labels;
 }
+
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 function labelValue(value: JsonValue, taskLabel: Label, segments: readonly Segment[], depth: number, state: { leaves: number }): Label {
   if (value === null || typeof value === 'boolean') return taskLabel;
@@ -41,8 +48,12 @@ function labelValue(value: JsonValue, taskLabel: Label, segments: readonly Segme
   }
   if (depth >= MAX_DEPTH) return taskLabel;
   let label = TRUSTED;
-  const children = Array.isArray(value) ? value : Object.values(value);
-  for (const child of children) {
+  const entries: [string | undefined, JsonValue][] = Array.isArray(value) ? value.map((v) => [undefined, v]) : Object.entries(value);
+  for (const [key, child] of entries) {
+    if (key !== undefined) {
+      if (++state.leaves > MAX_LEAVES) return joinLabels(label, taskLabel);
+      label = joinLabels(label, labelLeaf(key, taskLabel, segments));
+    }
     label = joinLabels(label, labelValue(child, taskLabel, segments, depth + 1, state));
     if (state.leaves > MAX_LEAVES) return joinLabels(label, taskLabel);
   }
@@ -50,8 +61,8 @@ function labelValue(value: JsonValue, taskLabel: Label, segments: readonly Segme
 }
 
 function labelLeaf(value: string | number, taskLabel: Label, segments: readonly Segment[]): Label {
+  if (value === '') return TRUSTED;
   const forms = valueForms(value);
-  if (!hasContent(forms)) return TRUSTED;
   let trustedMatch: Label | undefined;
   let untrustedMatch: Label | undefined;
   for (const s of segments) {

@@ -1,25 +1,50 @@
+import type { ActionKind } from '../core/actions.js';
 import type { Finding, Labels } from './types.js';
 import { joinLabels, TRUSTED, untrusted, type Label } from '../flow/label.js';
+import { topLevelName } from '../flow/field-path.js';
+
+/**
+ * Whether an action of this kind hands its body to someone as content: a message or a delegation
+ * to the recipient, a memory write to later readers. Their output label is the label the content is
+ * delivered or stored with, so what the detectors found in the body raises it. A tool call's output
+ * is the tool's result (inspected on its own), a memory read's the namespace's, a declassification's
+ * the task's lowered label.
+ */
+export const DELIVERS_BODY: Readonly<Record<ActionKind, boolean>> = {
+  message: true,
+  delegate: true,
+  'memory.write': true,
+  tool: false,
+  'memory.read': false,
+  declassify: false,
+};
 
 /**
  * What detector findings do to labels: a finding that carries a confidentiality level (a secret, a
  * card number) raises the content to that level; any other finding (an injection, a replicated
  * instruction block, a poisoned description) makes it untrusted, with `finding:<detector>` as a
- * source. The action's label is raised, and so is the label of the argument the finding is in.
+ * source. The action's label is raised, so is the label of the argument the finding is in (of every
+ * argument when it names none), and so is the output label of an action that delivers its body
+ * (DELIVERS_BODY): a recipient never reads content with a label lower than what was found in it.
  * Findings only ever raise labels.
  */
-export function applyFindings(labels: Labels, findings: readonly Finding[]): Labels {
+export function applyFindings(labels: Labels, findings: readonly Finding[], kind: ActionKind): Labels {
   if (findings.length === 0) return labels;
   let action = labels.action;
-  const args: Record<string, Label> = { ...labels.args };
+  // No prototype: an argument named "__proto__" is an argument like any other, not a prototype.
+  const args = Object.assign(Object.create(null) as Record<string, Label>, labels.args);
   for (const f of findings) {
     const raise = raiseFor(f);
     action = joinLabels(action, raise);
-    const arg = argumentOf(f.field);
-    const current = arg === undefined ? undefined : args[arg];
-    if (arg !== undefined && current !== undefined) args[arg] = joinLabels(current, raise);
+    const arg = topLevelName(f.field);
+    if (arg !== undefined && Object.hasOwn(args, arg)) {
+      args[arg] = joinLabels(args[arg] as Label, raise);
+    } else {
+      // A finding that names no argument (the whole body, a cut-off scan) raises every argument.
+      for (const name of Object.keys(args)) args[name] = joinLabels(args[name] as Label, raise);
+    }
   }
-  return { action, args, output: labels.output };
+  return { action, args, output: DELIVERS_BODY[kind] ? raiseLabel(labels.output, findings) : labels.output };
 }
 
 /** A label raised by findings: how content the detectors looked at is labelled after they did. */
@@ -31,10 +56,4 @@ export function raiseLabel(label: Label, findings: readonly Pick<Finding, 'detec
 
 function raiseFor(f: Pick<Finding, 'detector' | 'confidentiality'>): Label {
   return f.confidentiality !== undefined ? { ...TRUSTED, confidentiality: f.confidentiality } : untrusted(`finding:${f.detector}`);
-}
-
-/** `$.name…` → `name` (the top-level argument a finding's field path is in). */
-function argumentOf(field: string): string | undefined {
-  const match = /^\$\.([^.[]+)/.exec(field);
-  return match?.[1];
 }

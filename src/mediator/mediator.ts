@@ -5,7 +5,7 @@ import { hashJson, sha256 } from '../core/hash.js';
 import { isName, randomId } from '../core/ids.js';
 import { canonicalJson, type JsonValue } from '../core/json.js';
 import { isApprovalResult, isDecision, isFindings, isJson, isLabels, isPrincipal, isProvenance, isReceipt, isVoid } from './guards.js';
-import { applyFindings, raiseLabel } from './apply-findings.js';
+import { applyFindings, DELIVERS_BODY, raiseLabel } from './apply-findings.js';
 import { joinLabels, TRUSTED, untrusted, type Label } from '../flow/label.js';
 import { runStage, StageFailure } from './run-stage.js';
 import type { Effect, Stages } from './stages.js';
@@ -116,9 +116,14 @@ export class Mediator {
     const findings = await this.#stage(p, 'inspect', t, () => s.inspect.inspect(request, labelled), isFindings);
     if (findings instanceof StageFailure) return this.#deny(p, findings);
     p.findings = findings;
-    // Findings only raise labels (a detected injection taints, a detected secret classifies).
-    const labels = applyFindings(labelled, findings);
+    // Findings only raise labels (a detected injection taints, a detected secret classifies), the
+    // label a message is delivered with included; the labeler holds what it causes to that label.
+    const labels = applyFindings(labelled, findings, request.kind);
     p.labels = labels;
+    if (DELIVERS_BODY[request.kind] && s.label.delivered !== undefined) {
+      const delivered = await this.#stage(p, 'label', t, () => s.label.delivered?.(actionId, labels.output), isVoid);
+      if (delivered instanceof StageFailure) return this.#deny(p, delivered);
+    }
 
     const decision = await this.#stage(p, 'decide', t, () => s.decide.decide({ request, principal, provenance, labels, findings }), isDecision);
     if (decision instanceof StageFailure) return this.#deny(p, decision);

@@ -35,6 +35,11 @@ export interface ProvenanceResolver {
 /** Assigns information-flow labels to the action, its arguments and its output. */
 export interface Labeler {
   label(request: ActionRequest, principal: Principal, provenance: Provenance, actionId: string): MaybePromise<Labels>;
+  /**
+   * The label the content of a message or delegation is delivered with: its output label raised by
+   * the findings in it. Called before the effect runs; actions the delivery causes must carry at least this.
+   */
+  delivered?(actionId: string, label: Label): MaybePromise<void>;
 }
 
 /** Runs content detectors over the action, and over what its effect returned. */

@@ -10,7 +10,7 @@ import type { SigningKey } from '../identity/keys.js';
 import { AgentRegistry, ensureOwnerKey } from '../identity/registry.js';
 import { DurableReplayGuard } from '../identity/replay.js';
 import { Mediator } from '../mediator/mediator.js';
-import type { Approver, Effect, Observer, Recorder, Stages } from '../mediator/stages.js';
+import type { Approver, AuthorizedAction, Effect, Observer, Recorder, Stages } from '../mediator/stages.js';
 import { ConfigLabeler } from '../mediator/stages/label.js';
 import { EnvelopeAuthenticator, HostAuthenticator } from '../mediator/stages/authenticate.js';
 import { ChainProvenance } from '../mediator/stages/provenance.js';
@@ -138,36 +138,51 @@ export class Mesh implements TaskHost {
     const actor = ctx.agent;
     const label = ctx.label;
     const capability = ctx.capability === undefined ? {} : { capability: ctx.capability };
-    let replyLabel: Label | undefined;
     const context = ctx.segments.items;
     const request: ActionRequest = this.#signed
       ? { kind, target, body, envelope: await this.#sign(ctx, kind, target, body), context, ...capability }
       : { kind, target, body, sender: actor, label, path: ctx.path, context, ...capability };
+    // What the effect threw: a refusal inside a nested call keeps its code for the caller (MediationError).
+    let thrown: { error: unknown } | undefined;
+    let replyLabel: Label | undefined;
     const verdict = await this.mediator.mediate(request, {
       run: async (action) => {
-        if (kind === 'tool') {
-          const handler = this.#tools.get(target);
-          if (handler === undefined) throw new MassError('TOOL_UNKNOWN', `no handler registered for tool "${target}"`);
-          return handler(body as Record<string, JsonValue>, { agent: actor, label });
+        try {
+          return await this.#perform(ctx, label, kind, target, body, action, (recipientLabel) => (replyLabel = recipientLabel));
+        } catch (error) {
+          thrown = { error };
+          throw error;
         }
-        if (kind === 'message') {
-          const handler = this.#handlers.get(target);
-          if (handler === undefined) throw new MassError('AGENT_UNKNOWN', `agent "${target}" has no message handler`);
-          // The recipient reads the message (with the sender's label) and inherits what the sender
-          // had read, so values the user named stay recognisable along the chain.
-          const recipient = new TaskContext(this, target, label, { path: [...ctx.path, { agent: actor, action: action.actionId }], segments: context });
-          recipient.read(body, label, `agent:${actor}`, this.generationOf(body, context));
-          const reply = await handler({ from: actor, body, label }, recipient);
-          replyLabel = recipient.label;
-          return reply;
-        }
-        if (kind === 'declassify') return null; // the effect is on the task's label, applied by the caller
-        throw new MassError('EXECUTION_FAILED', `the in-process mesh does not perform ${kind} actions`);
       },
     });
-    if (!verdict.ok) throw new MediationError(verdict);
+    if (!verdict.ok) throw new MediationError(verdict, verdict.stage === 'execute' ? thrown?.error : undefined);
     // The mediator scanned the result: an injection in it taints, a secret in it classifies.
     return { value: verdict.result, label: replyLabel === undefined ? verdict.label : joinLabels(replyLabel, verdict.label), inputs: verdict.inputs };
+  }
+
+  /** The effect of an authorized action of the in-process mesh. */
+  async #perform(ctx: TaskContext, label: Label, kind: ActionKind, target: string, body: JsonValue, action: AuthorizedAction, replied: (recipientLabel: Label) => void): Promise<unknown> {
+    const actor = ctx.agent;
+    if (kind === 'tool') {
+      const handler = this.#tools.get(target);
+      if (handler === undefined) throw new MassError('TOOL_UNKNOWN', `no handler registered for tool "${target}"`);
+      return handler(body as Record<string, JsonValue>, { agent: actor, label });
+    }
+    if (kind === 'message') {
+      const handler = this.#handlers.get(target);
+      if (handler === undefined) throw new MassError('AGENT_UNKNOWN', `agent "${target}" has no message handler`);
+      // The recipient reads the message with the label it is delivered with (the sender's, raised by
+      // what the detectors found in it) and inherits what the sender had read, so values the user
+      // named stay recognisable along the chain.
+      const context = ctx.segments.items;
+      const recipient = new TaskContext(this, target, action.label, { path: [...ctx.path, { agent: actor, action: action.actionId }], segments: context });
+      recipient.read(body, action.label, `agent:${actor}`, this.generationOf(body, context));
+      const reply = await handler({ from: actor, body, label: action.label }, recipient);
+      replied(recipient.label);
+      return reply;
+    }
+    if (kind === 'declassify') return null; // the effect is on the task's label, applied by the caller
+    throw new MassError('EXECUTION_FAILED', `the in-process mesh does not perform ${kind} actions`);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { ActionKind } from '../core/actions.js';
-import { MassError } from '../core/errors.js';
+import { isMassError, MassError } from '../core/errors.js';
 import type { JsonValue } from '../core/json.js';
 import { declassify, parseDeclassification } from '../flow/declassify.js';
 import type { Hop } from '../flow/hop.js';
@@ -23,11 +23,18 @@ export interface InboundMessage {
 export type MessageHandler = (message: InboundMessage, ctx: TaskContext) => unknown;
 export type ToolHandler = (args: Record<string, JsonValue>, ctx: { readonly agent: string; readonly label: Label }) => unknown;
 
-/** A denied or failed action, with the mediator's verdict. */
+/**
+ * A denied or failed action, with the mediator's verdict. When the effect failed because something
+ * inside it was refused or failed with a code of its own (agent A sends to B, B's handler calls a
+ * tool that needs approval), `code` is that inner code, so `switch (error.code)` sees
+ * `APPROVAL_REQUIRED` rather than `EXECUTION_FAILED`; the inner error is the `cause`, and `verdict`
+ * (and the audit record) still say that the outer action's effect failed.
+ */
 export class MediationError extends MassError {
   readonly verdict: Extract<Verdict, { ok: false }>;
-  constructor(verdict: Extract<Verdict, { ok: false }>) {
-    super(verdict.code, `${verdict.stage}: ${verdict.reason}`);
+  constructor(verdict: Extract<Verdict, { ok: false }>, inner?: unknown) {
+    const nested = verdict.stage === 'execute' && isMassError(inner) ? inner : undefined;
+    super(nested?.code ?? verdict.code, `${verdict.stage}: ${verdict.reason}`, nested === undefined ? undefined : { cause: nested });
     this.name = 'MediationError';
     this.verdict = verdict;
   }

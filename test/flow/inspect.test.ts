@@ -15,7 +15,7 @@ test('findings name the field; a card number classifies its argument, an injecti
   assert.equal(card?.field, '$.text');
   assert.equal(card?.confidentiality, 'confidential');
   assert.ok(findings.some((f) => f.detector === 'injection' && f.field === '$.note'));
-  const labels = applyFindings({ action: TRUSTED, args: { to: TRUSTED, text: TRUSTED, note: TRUSTED }, output: TRUSTED }, findings);
+  const labels = applyFindings({ action: TRUSTED, args: { to: TRUSTED, text: TRUSTED, note: TRUSTED }, output: TRUSTED }, findings, 'tool');
   assert.equal(labels.args.text?.confidentiality, 'confidential');
   assert.equal(labels.args.to?.confidentiality, 'public');
   assert.equal(labels.args.note?.integrity, 'untrusted');

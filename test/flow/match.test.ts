@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { appearsIn, canonicalNumber, indexText, valueForms } from '../../src/flow/match.js';
+import { canonicalNumber } from '../../src/flow/amounts.js';
+import { appearsIn, indexText, valueForms } from '../../src/flow/match.js';
 
 const found = (value: string | number, text: string) => appearsIn(valueForms(value), indexText(text));
 

@@ -50,7 +50,8 @@ for (const authentication of ['envelope', 'host'] as const) {
           assert.ok(ctx.label.sources.includes('tool:read_ticket'));
           return ctx.send('billing', { text });
         }),
-        (error: unknown) => error instanceof MediationError && error.code === 'EXECUTION_FAILED',
+        // The transfer inside billing's handler was refused: that code reaches the router, the outer verdict says the delivery failed.
+        (error: unknown) => error instanceof MediationError && error.code === 'APPROVAL_REQUIRED' && error.verdict.code === 'EXECUTION_FAILED',
       );
       assert.deepEqual(seen, ['untrusted', 'untrusted']);
       assert.deepEqual(ledger, []);

@@ -1,5 +1,6 @@
 import type { JsonValue } from '../../core/json.js';
 import type { Detector, DetectorFinding, DetectorSuite, InputText } from '../../detect/detector.js';
+import { memberPath } from '../../flow/field-path.js';
 import type { Segment } from '../../flow/segment.js';
 import type { Inspector } from '../stages.js';
 import type { ActionRequest, Finding } from '../types.js';
@@ -16,9 +17,9 @@ export const MAX_FINDINGS = 1000;
 export const NO_DETECTORS: DetectorSuite = { text: [], contextual: [], thresholds: new Map() };
 
 /**
- * Runs every detector over every string in the action's body (findings name the field, e.g.
- * `$.text` or `$.items[2]`); contextual detectors also get the texts the agent read in the task.
- * With no detectors it finds nothing.
+ * Runs every detector over every string and every key in the action's body (findings name the
+ * field, e.g. `$.text`, `$.items[2]` or `$["odd key"]`); contextual detectors also get the texts
+ * the agent read in the task. With no detectors it finds nothing.
  */
 export class DetectorInspector implements Inspector {
   readonly #suite: DetectorSuite;
@@ -90,5 +91,12 @@ function inputTexts(segments: readonly Segment[]): InputText[] {
 function* strings(value: JsonValue, path: string): Generator<[string, string]> {
   if (typeof value === 'string') yield [path, value];
   else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* strings(value[i] as JsonValue, `${path}[${i}]`);
-  else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) yield* strings(v, `${path}.${k}`);
+  else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) {
+      // Keys are content too: an instruction or an IBAN can sit in one. A key is scanned under its value's path.
+      const field = memberPath(path, k);
+      yield [field, k];
+      yield* strings(v, field);
+    }
+  }
 }

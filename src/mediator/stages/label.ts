@@ -38,9 +38,25 @@ export class ConfigLabeler implements Labeler {
         throw new MassError('LABEL_LAUNDERED', `"${principal.agentId}" declared a label lower than that of message ${cause.action} which caused this action`);
       }
     }
-    const args: Record<string, Label> = request.context === undefined ? uniform(request, action) : labelArguments(request.body, action, request.context);
+    const args: Record<string, Label> = request.context === undefined ? uniform(request, action) : labelArguments(request.body, action, request.context, this.#declaredNames(request));
     if (request.kind === 'message' || request.kind === 'delegate') this.#remember(actionId, action);
     return { action, args, output: this.#output(request, action) };
+  }
+
+  /**
+   * The label a message or delegation was delivered with once the detectors' findings raised it
+   * (the mediator calls this before the effect runs): actions it causes must carry at least that.
+   */
+  delivered(actionId: string, label: Label): void {
+    const floor = this.#delivered.get(actionId);
+    if (floor !== undefined) this.#delivered.set(actionId, joinLabels(floor, label));
+  }
+
+  /** Argument names a tool declares in configuration (its `args` and `controls`): trusted names, not content. */
+  #declaredNames(request: ActionRequest): ReadonlySet<string> {
+    const tool = request.kind === 'tool' ? this.#config.tools[request.target] : undefined;
+    if (tool === undefined) return NO_NAMES;
+    return new Set([...Object.keys(tool.args ?? {}), ...(tool.controls ?? [])]);
   }
 
   #remember(actionId: string, label: Label): void {
@@ -76,6 +92,8 @@ export class ConfigLabeler implements Labeler {
   }
 }
 
+const NO_NAMES: ReadonlySet<string> = new Set();
+
 function declassifyOrKeep(action: Label, body: ActionRequest['body']): Label {
   try {
     return declassify(action, parseDeclassification(body));
@@ -85,7 +103,7 @@ function declassifyOrKeep(action: Label, body: ActionRequest['body']): Label {
 }
 
 function uniform(request: ActionRequest, action: Label): Record<string, Label> {
-  const args: Record<string, Label> = {};
+  const args = Object.create(null) as Record<string, Label>; // "__proto__" is an argument name like any other
   if (typeof request.body === 'object' && request.body !== null && !Array.isArray(request.body)) {
     for (const key of Object.keys(request.body)) args[key] = action;
   }
