@@ -3,12 +3,14 @@ import type { Context, Env, Hono } from 'hono';
 import { WebStandardStreamableHTTPServerTransport, type Server } from '@modelcontextprotocol/server';
 import { adminEntry } from '../audit/entry.js';
 import { chainOptionsFromStore } from '../capability/store-options.js';
+import { verifyPossessionProof, type VerifyPossessionOptions } from '../capability/possession.js';
 import { verifyChain, type VerifyChainOptions } from '../capability/verify.js';
 import type { Capability } from '../capability/capability.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { isMassError, isVerificationCode } from '../core/errors.js';
 import { constantTimeEqual, sha256 } from '../core/hash.js';
 import { McpProxy } from '../mcp/proxy.js';
+import { peerRefusal } from './peer-refusal.js';
 import { Upstream } from '../mcp/upstream.js';
 import type { Mesh } from '../mesh/mesh.js';
 
@@ -25,6 +27,11 @@ export interface McpGatewayOptions {
   readonly upstreamTimeoutMs?: number;
   /** Largest request body the MCP transport reads (default 1 MiB; the app-wide bodyLimit applies first). */
   readonly maxRequestBytes?: number;
+  /**
+   * Host names (or IP addresses) the gateway serves, as its certificate carries them. If given, a
+   * request naming another host in its URL cannot present a proof of possession.
+   */
+  readonly hosts?: readonly string[];
   /** Diagnostics. */
   readonly log?: (line: string) => void;
 }
@@ -59,10 +66,13 @@ type Refusal = { readonly status: 401 | 403 | 404 | 405 | 503; readonly code: st
  * twice. JSON responses, no SSE: the proxy never sends a message of its own, so GET (the
  * server-to-client stream) is 405 and no request holds a connection open longer than its call.
  *
- * Authentication, per request: the mTLS peer's SPIFFE ID; or an `Authorization: Bearer <chain>`
- * capability chain, verified against the store (holder = its last audience), after which the
- * request acts as the holder under that chain. Both present: they must name the same agent
- * (401 PEER_MISMATCH). Neither: 401. Then the server name (404 if not in `mcpServers`).
+ * Authentication, per request: the mTLS peer's SPIFFE ID; or an `Authorization: DPoP <chain>`
+ * capability chain, verified against the store (holder = its last audience), with a `DPoP` proof
+ * of possession signed by the holder's registered key for this method, URL and moment (once;
+ * capability/possession.ts), after which the request acts as the holder under that chain. A chain
+ * without a proof is accepted only over mTLS as its holder (401 PROOF_REQUIRED otherwise). Both a
+ * certificate and a chain: they must name the same agent (401 PEER_MISMATCH). Neither: 401. Then
+ * the server name (404 if not in `mcpServers`).
  *
  * Sessions: each (Mcp-Session-Id) has its own McpProxy — its own context label — bound to the
  * agent and chain that opened it; a request on it by anyone else is answered 404, as for an
@@ -106,7 +116,13 @@ export class McpGateway {
   /** Adds `/mcp/:server` to the gateway app; `peerOf` gives the request's mTLS agent, if any. */
   mount<E extends Env>(app: Hono<E>, peerOf: (c: Context<E>) => Promise<string | undefined>): void {
     app.all('/mcp/:server', async (c) => {
-      const work = this.#handle(c, await peerOf(c));
+      let peer: string | undefined;
+      try {
+        peer = await peerOf(c);
+      } catch (error) {
+        return refuse(c, peerRefusal(error));
+      }
+      const work = this.#handle(c, peer);
       this.#inflight.add(work);
       try {
         return await work;
@@ -146,31 +162,70 @@ export class McpGateway {
   }
 
   /**
-   * Who the request acts as. ATTACKER-CONTROLLED: the Authorization header. Node bounds the whole
-   * header block (16 KiB by default); the chain's characters are checked here, and verifyChain
-   * bounds its length and depth before it splits or decodes anything.
+   * Who the request acts as. ATTACKER-CONTROLLED: the Authorization and DPoP headers. Node bounds
+   * the whole header block (16 KiB by default); the chain's characters are checked here,
+   * verifyChain bounds its length and depth before it splits or decodes anything, and the proof is
+   * bounded by verifyPossessionProof. A chain names its holder but is no secret (every agent along
+   * it holds the same string), so the caller must also prove it holds the holder's key: mTLS as
+   * the holder, or a proof of possession for this very request.
    */
   async #authenticate(c: Context, peer: string | undefined): Promise<Identity | Refusal> {
     const header = c.req.header('authorization');
     if (header === undefined) {
       return peer === undefined ? { status: 401, code: 'UNAUTHENTICATED', reason: 'no client certificate of an agent and no capability token' } : { agent: peer };
     }
-    const chain = /^Bearer ([A-Za-z0-9_.~-]+)$/.exec(header)?.[1];
-    if (chain === undefined) return { status: 401, code: 'TOKEN_MALFORMED', reason: 'Authorization must be "Bearer <capability chain>"' };
+    const chain = /^(?:DPoP|Bearer) ([A-Za-z0-9_.~-]+)$/.exec(header)?.[1];
+    if (chain === undefined) return { status: 401, code: 'TOKEN_MALFORMED', reason: 'Authorization must be "DPoP <capability chain>", with a DPoP proof header' };
     let holder: string;
     let capabilities: readonly Capability[];
     try {
       ({ holder, capabilities } = await verifyChain(chain, await this.#chainVerifyOptions()));
+      if (peer !== undefined && peer !== holder) return { status: 401, code: 'PEER_MISMATCH', reason: `the client certificate names "${peer}" but the capability chain is held by "${holder}"` };
+      const proof = c.req.header('dpop');
+      if (proof === undefined) {
+        // mTLS as the holder proves possession of its certificate's key; nothing else does.
+        if (peer !== holder) return { status: 401, code: 'PROOF_REQUIRED', reason: `a capability chain is accepted only with a proof of possession by its holder "${holder}" (DPoP header) or over mTLS as the holder` };
+      } else {
+        const url = this.#requestUrl(c);
+        if (url === undefined) return { status: 401, code: 'PROOF_TARGET_MISMATCH', reason: 'the request names a host or port this gateway does not serve' };
+        await verifyPossessionProof(proof, { holder, chain, method: c.req.method, url }, this.#proofOptions());
+      }
     } catch (error) {
       if (!isMassError(error)) {
         this.#log(`cannot verify a capability chain: ${error instanceof Error ? error.message : String(error)}`);
         return { status: 503, code: 'STAGE_FAILED', reason: 'cannot verify the capability chain now' };
       }
-      // MassError messages never contain the token (core/errors.ts).
-      return { status: isVerificationCode(error.code) ? 401 : 403, code: error.code, reason: error.message };
+      // MassError messages never contain the token or the proof (core/errors.ts).
+      return { status: isVerificationCode(error.code) ? 401 : error.code === 'STORE_FAILED' ? 503 : 403, code: error.code, reason: error.message };
     }
-    if (peer !== undefined && peer !== holder) return { status: 401, code: 'PEER_MISMATCH', reason: `the client certificate names "${peer}" but the capability chain is held by "${holder}"` };
     return { agent: holder, capability: chain, capabilities };
+  }
+
+  /**
+   * The URL the request was sent to, as a proof must name it, or undefined if the request names a
+   * host this gateway does not serve (`hosts`) or a port it is not listening on. The Host header is
+   * attacker-controlled: without these checks, a proof made for another server could be presented
+   * here under that server's name.
+   */
+  #requestUrl(c: Context): URL | undefined {
+    let url: URL;
+    try {
+      url = new URL(c.req.url);
+    } catch {
+      return undefined;
+    }
+    const hosts = this.#o.hosts;
+    const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    if (hosts !== undefined && !hosts.includes(hostname)) return undefined;
+    const localPort = (c.env as { incoming?: { socket?: { localPort?: number } } } | undefined)?.incoming?.socket?.localPort;
+    const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+    if (localPort !== undefined && port !== localPort) return undefined;
+    return url;
+  }
+
+  #proofOptions(): VerifyPossessionOptions {
+    const { registry, store, config } = this.#o.mesh;
+    return { keys: registry, ids: store.replay, clock: this.#clock, clockSkewSeconds: config.data.envelopes.clockSkewSeconds };
   }
 
   #chainVerifyOptions(): Promise<VerifyChainOptions> {
@@ -312,7 +367,17 @@ export class McpGateway {
   }
 }
 
+/**
+ * What a 401 asks for (RFC 9449 §7.1): a capability chain with a DPoP proof signed with EdDSA by
+ * its holder's registered key (or a client certificate of the agent).
+ */
+function challenge(refusal: Refusal): string {
+  const error = refusal.code.startsWith('PROOF_') && refusal.code !== 'PROOF_REQUIRED' ? 'invalid_dpop_proof' : 'invalid_token';
+  const description = refusal.code === 'PROOF_REQUIRED' || refusal.code === 'UNAUTHENTICATED' ? ', error_description="send Authorization: DPoP <capability chain> and a DPoP proof signed by the holder\'s key, or a client certificate of the agent"' : '';
+  return `DPoP realm="mass", algs="EdDSA", error="${error}"${description}`;
+}
+
 function refuse(c: Context, refusal: Refusal): Response {
-  if (refusal.status === 401) c.header('WWW-Authenticate', 'Bearer realm="mass"');
+  if (refusal.status === 401) c.header('WWW-Authenticate', challenge(refusal));
   return c.json({ ok: false, code: refusal.code, reason: refusal.reason }, refusal.status);
 }
