@@ -3,13 +3,11 @@ import type { Context, Env, Hono } from 'hono';
 import { WebStandardStreamableHTTPServerTransport, type Server } from '@modelcontextprotocol/server';
 import { adminEntry } from '../audit/entry.js';
 import { chainOptionsFromStore } from '../capability/store-options.js';
-import { verifyPossessionProof, type VerifyPossessionOptions } from '../capability/possession.js';
-import { verifyChain, type VerifyChainOptions } from '../capability/verify.js';
-import type { Capability } from '../capability/capability.js';
+import type { VerifyChainOptions } from '../capability/verify.js';
 import { systemClock, type Clock } from '../core/clock.js';
-import { isMassError, isVerificationCode } from '../core/errors.js';
 import { constantTimeEqual, sha256 } from '../core/hash.js';
 import { McpProxy } from '../mcp/proxy.js';
+import { authenticateMcpRequest, mcpChallenge, type McpIdentity, type McpRefusal } from './mcp-auth.js';
 import { peerRefusal } from './peer-refusal.js';
 import { Upstream } from '../mcp/upstream.js';
 import type { Mesh } from '../mesh/mesh.js';
@@ -36,14 +34,6 @@ export interface McpGatewayOptions {
   readonly log?: (line: string) => void;
 }
 
-/** Who a request acts as: the agent, and the capability chain it presented (if any). */
-interface Identity {
-  readonly agent: string;
-  readonly capability?: string;
-  /** Its effective capabilities, as verified (tools/list shows only what they cover). */
-  readonly capabilities?: readonly Capability[];
-}
-
 interface Session {
   readonly id: string;
   readonly agent: string;
@@ -55,8 +45,6 @@ interface Session {
   lastUsed: number;
   active: number;
 }
-
-type Refusal = { readonly status: 401 | 403 | 404 | 405 | 503; readonly code: string; readonly reason: string };
 
 /**
  * `/mcp/<server>`: the MCP proxy over Streamable HTTP, one MCP session per agent connection.
@@ -161,71 +149,15 @@ export class McpGateway {
     return sessionId === undefined ? this.#open(c, identity, server) : this.#resume(c, identity, server, sessionId);
   }
 
-  /**
-   * Who the request acts as. ATTACKER-CONTROLLED: the Authorization and DPoP headers. Node bounds
-   * the whole header block (16 KiB by default); the chain's characters are checked here,
-   * verifyChain bounds its length and depth before it splits or decodes anything, and the proof is
-   * bounded by verifyPossessionProof. A chain names its holder but is no secret (every agent along
-   * it holds the same string), so the caller must also prove it holds the holder's key: mTLS as
-   * the holder, or a proof of possession for this very request.
-   */
-  async #authenticate(c: Context, peer: string | undefined): Promise<Identity | Refusal> {
-    const header = c.req.header('authorization');
-    if (header === undefined) {
-      return peer === undefined ? { status: 401, code: 'UNAUTHENTICATED', reason: 'no client certificate of an agent and no capability token' } : { agent: peer };
-    }
-    const chain = /^(?:DPoP|Bearer) ([A-Za-z0-9_.~-]+)$/.exec(header)?.[1];
-    if (chain === undefined) return { status: 401, code: 'TOKEN_MALFORMED', reason: 'Authorization must be "DPoP <capability chain>", with a DPoP proof header' };
-    let holder: string;
-    let capabilities: readonly Capability[];
-    try {
-      ({ holder, capabilities } = await verifyChain(chain, await this.#chainVerifyOptions()));
-      if (peer !== undefined && peer !== holder) return { status: 401, code: 'PEER_MISMATCH', reason: `the client certificate names "${peer}" but the capability chain is held by "${holder}"` };
-      const proof = c.req.header('dpop');
-      if (proof === undefined) {
-        // mTLS as the holder proves possession of its certificate's key; nothing else does.
-        if (peer !== holder) return { status: 401, code: 'PROOF_REQUIRED', reason: `a capability chain is accepted only with a proof of possession by its holder "${holder}" (DPoP header) or over mTLS as the holder` };
-      } else {
-        const url = this.#requestUrl(c);
-        if (url === undefined) return { status: 401, code: 'PROOF_TARGET_MISMATCH', reason: 'the request names a host or port this gateway does not serve' };
-        await verifyPossessionProof(proof, { holder, chain, method: c.req.method, url }, this.#proofOptions());
-      }
-    } catch (error) {
-      if (!isMassError(error)) {
-        this.#log(`cannot verify a capability chain: ${error instanceof Error ? error.message : String(error)}`);
-        return { status: 503, code: 'STAGE_FAILED', reason: 'cannot verify the capability chain now' };
-      }
-      // MassError messages never contain the token or the proof (core/errors.ts).
-      return { status: isVerificationCode(error.code) ? 401 : error.code === 'STORE_FAILED' ? 503 : 403, code: error.code, reason: error.message };
-    }
-    return { agent: holder, capability: chain, capabilities };
-  }
-
-  /**
-   * The URL the request was sent to, as a proof must name it, or undefined if the request names a
-   * host this gateway does not serve (`hosts`) or a port it is not listening on. The Host header is
-   * attacker-controlled: without these checks, a proof made for another server could be presented
-   * here under that server's name.
-   */
-  #requestUrl(c: Context): URL | undefined {
-    let url: URL;
-    try {
-      url = new URL(c.req.url);
-    } catch {
-      return undefined;
-    }
-    const hosts = this.#o.hosts;
-    const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-    if (hosts !== undefined && !hosts.includes(hostname)) return undefined;
-    const localPort = (c.env as { incoming?: { socket?: { localPort?: number } } } | undefined)?.incoming?.socket?.localPort;
-    const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
-    if (localPort !== undefined && port !== localPort) return undefined;
-    return url;
-  }
-
-  #proofOptions(): VerifyPossessionOptions {
+  /** Who the request acts as (mcp-auth.ts). */
+  #authenticate(c: Context, peer: string | undefined): Promise<McpIdentity | McpRefusal> {
     const { registry, store, config } = this.#o.mesh;
-    return { keys: registry, ids: store.replay, clock: this.#clock, clockSkewSeconds: config.data.envelopes.clockSkewSeconds };
+    return authenticateMcpRequest(c, peer, {
+      chainOptions: () => this.#chainVerifyOptions(),
+      proofOptions: { keys: registry, ids: store.replay, clock: this.#clock, clockSkewSeconds: config.data.envelopes.clockSkewSeconds },
+      ...(this.#o.hosts === undefined ? {} : { hosts: this.#o.hosts }),
+      log: (line) => this.#log(line),
+    });
   }
 
   #chainVerifyOptions(): Promise<VerifyChainOptions> {
@@ -237,7 +169,7 @@ export class McpGateway {
   }
 
   /** A request without a session id: it must be `initialize`, which opens a session. */
-  async #open(c: Context, identity: Identity, server: string): Promise<Response> {
+  async #open(c: Context, identity: McpIdentity, server: string): Promise<Response> {
     // An agent at its own bound replaces its least recently used session (#register): no growth.
     // Otherwise the total bound holds, and nobody else's session is closed to make room.
     const max = this.#o.maxSessions ?? 1024;
@@ -280,9 +212,9 @@ export class McpGateway {
     }
   }
 
-  async #resume(c: Context, identity: Identity, server: string, id: string): Promise<Response> {
+  async #resume(c: Context, identity: McpIdentity, server: string, id: string): Promise<Response> {
     const session = this.#sessions.get(id);
-    const unknown: Refusal = { status: 404, code: 'SESSION_UNKNOWN', reason: 'no such MCP session (closed, expired or never opened)' };
+    const unknown: McpRefusal = { status: 404, code: 'SESSION_UNKNOWN', reason: 'no such MCP session (closed, expired or never opened)' };
     if (session === undefined) return refuse(c, unknown);
     // A request with a chain must present the session's chain; one without (the holder over mTLS)
     // stays within the session's chain anyway.
@@ -367,17 +299,7 @@ export class McpGateway {
   }
 }
 
-/**
- * What a 401 asks for (RFC 9449 §7.1): a capability chain with a DPoP proof signed with EdDSA by
- * its holder's registered key (or a client certificate of the agent).
- */
-function challenge(refusal: Refusal): string {
-  const error = refusal.code.startsWith('PROOF_') && refusal.code !== 'PROOF_REQUIRED' ? 'invalid_dpop_proof' : 'invalid_token';
-  const description = refusal.code === 'PROOF_REQUIRED' || refusal.code === 'UNAUTHENTICATED' ? ', error_description="send Authorization: DPoP <capability chain> and a DPoP proof signed by the holder\'s key, or a client certificate of the agent"' : '';
-  return `DPoP realm="mass", algs="EdDSA", error="${error}"${description}`;
-}
-
-function refuse(c: Context, refusal: Refusal): Response {
-  if (refusal.status === 401) c.header('WWW-Authenticate', challenge(refusal));
+function refuse(c: Context, refusal: McpRefusal): Response {
+  if (refusal.status === 401) c.header('WWW-Authenticate', mcpChallenge(refusal));
   return c.json({ ok: false, code: refusal.code, reason: refusal.reason }, refusal.status);
 }
