@@ -80,7 +80,7 @@ function decodeSegment(segment: string, what: string, profile: JwsProfile): Buff
  * ATTACKER-CONTROLLED bytes (a header or payload segment, bounded by the profile's maxLength) to a
  * JSON object: strict UTF-8, no byte-order mark, JSON, an object.
  */
-function decodeJsonObject(bytes: Uint8Array, what: string, profile: JwsProfile): { text: string; value: Record<string, unknown> } {
+function decodeJsonObject(bytes: Uint8Array, what: string, profile: JwsProfile, notObject: MassErrorCode): { text: string; value: Record<string, unknown> } {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) throw fail(profile.malformed, `${what} starts with a byte-order mark`);
   let text: string;
   let value: unknown;
@@ -90,7 +90,7 @@ function decodeJsonObject(bytes: Uint8Array, what: string, profile: JwsProfile):
   } catch (error) {
     throw fail(profile.malformed, `${what} is not JSON`, error);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail(profile.claimInvalid, `${what} must be a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail(notObject, `${what} must be a JSON object`);
   return { text, value: value as Record<string, unknown> };
 }
 
@@ -108,7 +108,7 @@ export function parseCompactJws(compact: unknown, profile: JwsProfile): ParsedJw
   const parts = compact.split('.');
   if (parts.length !== 3) throw fail(profile.malformed, `${what} must have three dot-separated parts`);
   const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-  const header = decodeJsonObject(decodeSegment(headerPart, `${what} header`, profile), `${what} header`, { ...profile, claimInvalid: profile.malformed }).value;
+  const header = decodeJsonObject(decodeSegment(headerPart, `${what} header`, profile), `${what} header`, profile, profile.malformed).value;
   const payload = decodeSegment(payloadPart, `${what} payload`, profile);
   const signature = decodeSegment(signaturePart, `${what} signature`, profile);
   if (header.alg !== 'EdDSA') throw fail('ALG_NOT_ALLOWED', `${what}: algorithm ${JSON.stringify(header.alg)} is not allowed (EdDSA only)`);
@@ -129,7 +129,7 @@ export function parseCompactJws(compact: unknown, profile: JwsProfile): ParsedJw
  */
 export function parseCanonicalPayload(payload: Uint8Array, profile: JwsProfile): Record<string, unknown> {
   const what = `${profile.what} payload`;
-  const { text, value } = decodeJsonObject(payload, what, profile);
+  const { text, value } = decodeJsonObject(payload, what, profile, profile.claimInvalid);
   let canonical: string;
   try {
     canonical = canonicalJson(value);
