@@ -39,7 +39,7 @@ export async function authenticateMcpRequest(c: Context, peer: string | undefine
   if (header === undefined) {
     return peer === undefined ? { status: 401, code: 'UNAUTHENTICATED', reason: 'no client certificate of an agent and no capability token' } : { agent: peer };
   }
-  const chain = /^(?:DPoP|Bearer) ([A-Za-z0-9_.~-]+)$/.exec(header)?.[1];
+  const chain = /^(?:DPoP|Bearer) ([A-Za-z0-9_.~-]+)$/i.exec(header)?.[1]; // the scheme is case-insensitive (RFC 9110 §11.1)
   if (chain === undefined) return { status: 401, code: 'TOKEN_MALFORMED', reason: 'Authorization must be "DPoP <capability chain>", with a DPoP proof header' };
   let holder: string;
   let capabilities: readonly Capability[];

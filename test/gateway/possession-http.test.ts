@@ -93,7 +93,7 @@ test('the issuer replays the delegate’s chain as a bearer token: PROOF_REQUIRE
   assert.equal(web.calls.get('echo') ?? 0, 0);
 });
 
-test('the issuer signs a proof with its own key for the delegate’s chain: PROOF_KEY_MISMATCH', async () => {
+test('a proof signed by another agent’s key (the issuer’s) for the delegate’s chain: PROOF_KEY_MISMATCH', async () => {
   const r = await send({ authorization: `DPoP ${chain}`, dpop: prove(router) });
   assert.equal(r.status, 401);
   assert.equal(r.json.code, 'PROOF_KEY_MISMATCH');
