@@ -2,6 +2,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { MassError } from '../core/errors.js';
 import type { Revocation, Store } from '../store/store.js';
 import { CA_SUBJECT, loadCertificateAuthority } from './authority.js';
+import { agentSpiffeId, isSpiffeAgentId } from './spiffe.js';
 import { crypto, ED25519, normalizeSerial, toPem, x509 } from './x509.js';
 
 /**
@@ -54,6 +55,39 @@ export async function revokeCertificate(store: Store, serial: string, reason: st
   const revocation = await store.revocations.get('certificate', id);
   if (revocation === undefined) throw new MassError('STORE_FAILED', 'the revocation was not stored');
   return { revocation, subject: certificate.subject, newlyRevoked: true };
+}
+
+/** The RFC 5280 reason recorded when a certificate is revoked because its agent was. */
+export const AGENT_REVOKED_REASON = 'privilegeWithdrawn';
+
+/**
+ * Revokes every certificate the CA issued to one agent (its SPIFFE ID), expired ones included, so
+ * that `mass ca list` and the CRL show them all as revoked. Returns the serials newly revoked
+ * (certificates revoked before keep their first record).
+ */
+export async function revokeAgentCertificates(store: Store, trustDomain: string, agent: string, reason: string | null = AGENT_REVOKED_REASON, options: { readonly clock?: Clock } = {}): Promise<string[]> {
+  const at = (options.clock ?? systemClock).now();
+  const revoked: string[] = [];
+  for (const certificate of await store.certificates.bySubject(agentSpiffeId(trustDomain, agent))) {
+    if ((await store.revocations.get('certificate', certificate.serial)) !== undefined) continue;
+    await store.revocations.add({ kind: 'certificate', id: certificate.serial, reason, at });
+    revoked.push(certificate.serial);
+  }
+  return revoked;
+}
+
+/**
+ * Revokes the certificates of every revoked agent that still has one unrevoked, whatever revoked
+ * the agent (the CLI, a mesh, another process sharing the store). Run before each CRL build, so the
+ * CRL never lags the registry. Returns what it revoked.
+ */
+export async function revokeCertificatesOfRevokedAgents(store: Store, trustDomain: string, options: { readonly clock?: Clock } = {}): Promise<{ agent: string; serial: string }[]> {
+  const revoked: { agent: string; serial: string }[] = [];
+  for (const agent of await store.agents.list()) {
+    if (agent.status !== 'revoked' || !isSpiffeAgentId(agent.id)) continue; // no certificate was ever issued for an id that cannot be a SPIFFE path
+    for (const serial of await revokeAgentCertificates(store, trustDomain, agent.id, AGENT_REVOKED_REASON, options)) revoked.push({ agent: agent.id, serial });
+  }
+  return revoked;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { MassError, type MassErrorCode } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
 import { isName } from '../core/ids.js';
-import { canonicalBytes, canonicalJson } from '../core/json.js';
-import { signCompactEdDsa } from '../identity/jws.js';
+import { canonicalBytes } from '../core/json.js';
+import { parseCanonicalPayload, parseCompactJws, signCompactEdDsa, type JwsProfile } from '../identity/jws.js';
 import type { SigningKey } from '../identity/keys.js';
 import { parseCapabilities, type Capability } from './capability.js';
 import { OWNER_PRINCIPAL } from './owner.js';
@@ -65,56 +65,19 @@ export function linkHash(compact: string): string {
   return Buffer.from(sha256(Buffer.from(compact, 'ascii'))).toString('base64url');
 }
 
-const SEGMENT = /^[A-Za-z0-9_-]*$/;
-const HEADER_KEYS = ['alg', 'typ', 'kid'];
-// ignoreBOM keeps a leading U+FEFF in the text, where JSON.parse refuses it: one byte string, one meaning.
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/** Decodes one base64url segment, refusing padding, stray characters and non-canonical trailing bits. */
-function decodeSegment(segment: string, what: string): Buffer {
-  if (!SEGMENT.test(segment)) throw fail('TOKEN_MALFORMED', `${what} is not base64url`);
-  const bytes = Buffer.from(segment, 'base64url');
-  if (bytes.toString('base64url') !== segment) throw fail('TOKEN_MALFORMED', `${what} is not canonical base64url`);
-  return bytes;
-}
-
-function parseJsonObject(bytes: Uint8Array, what: string, code: MassErrorCode): { text: string; value: Record<string, unknown> } {
-  let text: string;
-  let value: unknown;
-  try {
-    text = decoder.decode(bytes);
-    value = JSON.parse(text);
-  } catch (error) {
-    throw fail('TOKEN_MALFORMED', `${what} is not JSON`, error);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail(code, `${what} must be a JSON object`);
-  return { text, value: value as Record<string, unknown> };
+/** How link `index` is read by the shared JWS parser (identity/jws.ts). */
+function linkProfile(index: number): JwsProfile {
+  return { typ: CAPABILITY_TOKEN_TYPE, maxLength: MAX_LINK_LENGTH, malformed: 'TOKEN_MALFORMED', tooLarge: 'TOKEN_TOO_LARGE', claimInvalid: 'CLAIM_INVALID', what: `link ${index}` };
 }
 
 /**
- * Steps 1–2 of link verification: structure and algorithm. `compact` is attacker-controlled: its
- * length is bounded before anything is decoded, every segment must be canonical base64url, and
- * the header must be exactly {alg: EdDSA, typ, kid} — no embedded keys, no `crit`.
+ * Steps 1–2 of link verification: structure and algorithm. `compact` is attacker-controlled: the
+ * shared parser bounds its length before anything is decoded, requires canonical base64url
+ * segments and a header of exactly {alg: EdDSA, typ, kid} — no embedded keys, no `crit`.
  */
 export function parseLink(compact: string, index: number): ParsedLink {
-  const what = `link ${index}`;
-  if (compact.length > MAX_LINK_LENGTH) throw fail('TOKEN_TOO_LARGE', `${what} is longer than ${MAX_LINK_LENGTH} characters`);
-  const parts = compact.split('.');
-  if (parts.length !== 3) throw fail('TOKEN_MALFORMED', `${what} must have three dot-separated parts`);
-  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-  const header = parseJsonObject(decodeSegment(headerPart, `${what} header`), `${what} header`, 'TOKEN_MALFORMED').value;
-  const payload = decodeSegment(payloadPart, `${what} payload`);
-  const signature = decodeSegment(signaturePart, `${what} signature`);
-  // The allow-list comes before the EdDSA signature length, so `alg: none` (empty signature) and
-  // HS256 (32-byte MAC) are reported as ALG_NOT_ALLOWED rather than as a bad signature.
-  if (header.alg !== 'EdDSA') throw fail('ALG_NOT_ALLOWED', `${what}: algorithm ${JSON.stringify(header.alg)} is not allowed (EdDSA only)`);
-  if (signature.length !== 64) throw fail('SIGNATURE_INVALID', `${what}: signature must be 64 bytes`);
-  for (const key of Object.keys(header)) {
-    if (!HEADER_KEYS.includes(key)) throw fail('TOKEN_MALFORMED', `${what}: header parameter "${key}" is not allowed`);
-  }
-  if (header.typ !== CAPABILITY_TOKEN_TYPE) throw fail('TOKEN_MALFORMED', `${what}: header typ must be "${CAPABILITY_TOKEN_TYPE}"`);
-  if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 256) throw fail('TOKEN_MALFORMED', `${what}: header kid must be a string`);
-  return { compact, headerPart, payloadPart, header: { alg: 'EdDSA', typ: CAPABILITY_TOKEN_TYPE, kid: header.kid }, payload, signature };
+  const { headerPart, payloadPart, kid, payload, signature } = parseCompactJws(compact, linkProfile(index));
+  return { compact, headerPart, payloadPart, header: { alg: 'EdDSA', typ: CAPABILITY_TOKEN_TYPE, kid }, payload, signature };
 }
 
 const CLAIM_KEYS = ['v', 'iss', 'aud', 'att', 'nbf', 'exp', 'prf', 'dep', 'jti'];
@@ -135,14 +98,7 @@ function isNumericDate(value: unknown): value is number {
  */
 export function parseLinkClaims(payload: Uint8Array, index: number): LinkClaims {
   const what = `link ${index}`;
-  const { text, value: c } = parseJsonObject(payload, `${what} payload`, 'CLAIM_INVALID');
-  let canonical: string;
-  try {
-    canonical = canonicalJson(c);
-  } catch (error) {
-    throw fail('CLAIM_INVALID', `${what}: payload is not plain JSON`, error);
-  }
-  if (canonical !== text) throw fail('TOKEN_MALFORMED', `${what}: payload is not RFC 8785 canonical JSON`);
+  const c = parseCanonicalPayload(payload, linkProfile(index));
   const keys = Object.keys(c);
   for (const key of keys) if (!CLAIM_KEYS.includes(key)) throw fail('CLAIM_INVALID', `${what}: unknown claim "${key}"`);
   for (const key of CLAIM_KEYS) if (!Object.hasOwn(c, key)) throw fail('CLAIM_INVALID', `${what}: missing claim "${key}"`);

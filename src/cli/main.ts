@@ -161,7 +161,8 @@ function buildProgram(io: Io): Command {
     .requiredOption('--to <agent>', 'the agent receiving the capabilities')
     .option('--cap <json>', 'a capability, e.g. {"action":"call","resource":"transfer","max":{"amount":100}} (repeatable)', collectCapability, [])
     .option('--ttl <seconds>', 'lifetime in seconds (default 3600)', ttlSeconds)
-    .action((opts: { to: string; cap: Capability[]; ttl?: number }, cmd: Command) => capIssueCommand(io, globals(cmd).config, opts));
+    .option('-o, --out <file>', 'write the token to this file (mode 0600) instead of printing it')
+    .action((opts: { to: string; cap: Capability[]; ttl?: number; out?: string }, cmd: Command) => capIssueCommand(io, globals(cmd).config, opts));
   cap
     .command('delegate')
     .description('extend a token: the holder delegates part of what it holds to another agent; prints the longer token')
@@ -170,7 +171,8 @@ function buildProgram(io: Io): Command {
     .requiredOption('--to <agent>', 'the agent receiving the capabilities')
     .option('--cap <json>', 'a capability within what the holder holds (repeatable)', collectCapability, [])
     .option('--ttl <seconds>', 'lifetime in seconds (default 3600, never past the parent)', ttlSeconds)
-    .action((opts: { token: string; as: string; to: string; cap: Capability[]; ttl?: number }, cmd: Command) => capDelegateCommand(io, globals(cmd).config, opts));
+    .option('-o, --out <file>', 'write the token to this file (mode 0600) instead of printing it')
+    .action((opts: { token: string; as: string; to: string; cap: Capability[]; ttl?: number; out?: string }, cmd: Command) => capDelegateCommand(io, globals(cmd).config, opts));
   cap
     .command('verify <file>')
     .description('verify a token; prints the chain and the effective capabilities as JSON')

@@ -35,7 +35,15 @@ export type VerificationErrorCode =
   | 'CHAIN_TOO_DEEP'
   // mTLS peer certificates (src/ca)
   | 'PEER_IDENTITY_INVALID'
-  | 'CERTIFICATE_REVOKED';
+  | 'CERTIFICATE_REVOKED'
+  // proofs of possession for capability chains over HTTP (src/capability/possession.ts)
+  | 'PROOF_REQUIRED'
+  | 'PROOF_MALFORMED'
+  | 'PROOF_KEY_MISMATCH'
+  | 'PROOF_TARGET_MISMATCH'
+  | 'PROOF_STALE'
+  | 'PROOF_REPLAYED'
+  | 'PROOF_CHAIN_MISMATCH';
 
 /** The request was authentic but is not allowed. */
 export type DenialErrorCode =
@@ -108,6 +116,13 @@ const VERIFICATION_CODES: ReadonlySet<string> = new Set<VerificationErrorCode>([
   'CHAIN_TOO_DEEP',
   'PEER_IDENTITY_INVALID',
   'CERTIFICATE_REVOKED',
+  'PROOF_REQUIRED',
+  'PROOF_MALFORMED',
+  'PROOF_KEY_MISMATCH',
+  'PROOF_TARGET_MISMATCH',
+  'PROOF_STALE',
+  'PROOF_REPLAYED',
+  'PROOF_CHAIN_MISMATCH',
 ]);
 
 export class MassError extends Error {

@@ -6,8 +6,9 @@ import { assertJson, canonicalJson, type JsonValue } from '../core/json.js';
 import type { Mediator } from '../mediator/mediator.js';
 import type { AuthorizedAction, Effect } from '../mediator/stages.js';
 import type { ActionRequest, Verdict } from '../mediator/types.js';
-import type { MailboxTable } from '../store/store.js';
+import type { AgentRecord, MailboxTable } from '../store/store.js';
 import type { McpGateway } from './mcp-route.js';
+import { peerRefusal } from './peer-refusal.js';
 
 /** A tool the gateway can perform itself (MCP upstreams plug in here). */
 export type GatewayTool = (args: JsonValue, action: AuthorizedAction) => Promise<unknown> | unknown;
@@ -18,6 +19,8 @@ export interface GatewayOptions {
   readonly tools?: ReadonlyMap<string, GatewayTool>;
   /** The agent the transport authenticated for this request (the mTLS peer), or undefined. */
   readonly peerOf: (c: Context) => Promise<string | undefined>;
+  /** The agent registry (status read on every request: a revoked or quarantined agent is refused on every route). */
+  readonly agents: { get(id: string): Promise<AgentRecord | undefined> };
   /** Serves `/mcp/<server>` (MCP over Streamable HTTP; mTLS peer or capability token), if given. */
   readonly mcp?: McpGateway;
 }
@@ -36,10 +39,22 @@ export function createGatewayApp(options: GatewayOptions): Hono<{ Variables: { p
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
-  // Every /v1 route acts for the agent the transport authenticated.
+  // Every /v1 route acts for the agent the transport authenticated, and only while it is active:
+  // its status is read on every request, so revocation and quarantine take effect at once.
   app.use('/v1/*', async (c, next) => {
-    const peer = await options.peerOf(c);
+    let peer: string | undefined;
+    try {
+      peer = await options.peerOf(c);
+    } catch (error) {
+      const refusal = peerRefusal(error);
+      return c.json({ ok: false, code: refusal.code, reason: refusal.reason }, refusal.status);
+    }
     if (peer === undefined) return c.json({ ok: false, code: 'PEER_MISMATCH', reason: 'no authenticated client certificate' }, 401);
+    const status = (await options.agents.get(peer))?.status;
+    if (status !== 'active') {
+      const code = status === undefined ? 'AGENT_UNKNOWN' : status === 'quarantined' ? 'AGENT_QUARANTINED' : 'AGENT_REVOKED';
+      return c.json({ ok: false, code, reason: `agent "${peer}" is ${status ?? 'not registered'}` }, status === undefined ? 403 : 401);
+    }
     c.set('peer', peer);
     await next();
     return undefined;

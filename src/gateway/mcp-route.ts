@@ -3,12 +3,12 @@ import type { Context, Env, Hono } from 'hono';
 import { WebStandardStreamableHTTPServerTransport, type Server } from '@modelcontextprotocol/server';
 import { adminEntry } from '../audit/entry.js';
 import { chainOptionsFromStore } from '../capability/store-options.js';
-import { verifyChain, type VerifyChainOptions } from '../capability/verify.js';
-import type { Capability } from '../capability/capability.js';
+import type { VerifyChainOptions } from '../capability/verify.js';
 import { systemClock, type Clock } from '../core/clock.js';
-import { isMassError, isVerificationCode } from '../core/errors.js';
 import { constantTimeEqual, sha256 } from '../core/hash.js';
 import { McpProxy } from '../mcp/proxy.js';
+import { authenticateMcpRequest, mcpChallenge, type McpIdentity, type McpRefusal } from './mcp-auth.js';
+import { peerRefusal } from './peer-refusal.js';
 import { Upstream } from '../mcp/upstream.js';
 import type { Mesh } from '../mesh/mesh.js';
 
@@ -25,16 +25,13 @@ export interface McpGatewayOptions {
   readonly upstreamTimeoutMs?: number;
   /** Largest request body the MCP transport reads (default 1 MiB; the app-wide bodyLimit applies first). */
   readonly maxRequestBytes?: number;
+  /**
+   * Host names (or IP addresses) the gateway serves, as its certificate carries them. If given, a
+   * request naming another host in its URL cannot present a proof of possession.
+   */
+  readonly hosts?: readonly string[];
   /** Diagnostics. */
   readonly log?: (line: string) => void;
-}
-
-/** Who a request acts as: the agent, and the capability chain it presented (if any). */
-interface Identity {
-  readonly agent: string;
-  readonly capability?: string;
-  /** Its effective capabilities, as verified (tools/list shows only what they cover). */
-  readonly capabilities?: readonly Capability[];
 }
 
 interface Session {
@@ -49,8 +46,6 @@ interface Session {
   active: number;
 }
 
-type Refusal = { readonly status: 401 | 403 | 404 | 405 | 503; readonly code: string; readonly reason: string };
-
 /**
  * `/mcp/<server>`: the MCP proxy over Streamable HTTP, one MCP session per agent connection.
  *
@@ -59,10 +54,13 @@ type Refusal = { readonly status: 401 | 403 | 404 | 405 | 503; readonly code: st
  * twice. JSON responses, no SSE: the proxy never sends a message of its own, so GET (the
  * server-to-client stream) is 405 and no request holds a connection open longer than its call.
  *
- * Authentication, per request: the mTLS peer's SPIFFE ID; or an `Authorization: Bearer <chain>`
- * capability chain, verified against the store (holder = its last audience), after which the
- * request acts as the holder under that chain. Both present: they must name the same agent
- * (401 PEER_MISMATCH). Neither: 401. Then the server name (404 if not in `mcpServers`).
+ * Authentication, per request: the mTLS peer's SPIFFE ID; or an `Authorization: DPoP <chain>`
+ * capability chain, verified against the store (holder = its last audience), with a `DPoP` proof
+ * of possession signed by the holder's registered key for this method, URL and moment (once;
+ * capability/possession.ts), after which the request acts as the holder under that chain. A chain
+ * without a proof is accepted only over mTLS as its holder (401 PROOF_REQUIRED otherwise). Both a
+ * certificate and a chain: they must name the same agent (401 PEER_MISMATCH). Neither: 401. Then
+ * the server name (404 if not in `mcpServers`).
  *
  * Sessions: each (Mcp-Session-Id) has its own McpProxy — its own context label — bound to the
  * agent and chain that opened it; a request on it by anyone else is answered 404, as for an
@@ -106,7 +104,13 @@ export class McpGateway {
   /** Adds `/mcp/:server` to the gateway app; `peerOf` gives the request's mTLS agent, if any. */
   mount<E extends Env>(app: Hono<E>, peerOf: (c: Context<E>) => Promise<string | undefined>): void {
     app.all('/mcp/:server', async (c) => {
-      const work = this.#handle(c, await peerOf(c));
+      let peer: string | undefined;
+      try {
+        peer = await peerOf(c);
+      } catch (error) {
+        return refuse(c, peerRefusal(error));
+      }
+      const work = this.#handle(c, peer);
       this.#inflight.add(work);
       try {
         return await work;
@@ -145,32 +149,15 @@ export class McpGateway {
     return sessionId === undefined ? this.#open(c, identity, server) : this.#resume(c, identity, server, sessionId);
   }
 
-  /**
-   * Who the request acts as. ATTACKER-CONTROLLED: the Authorization header. Node bounds the whole
-   * header block (16 KiB by default); the chain's characters are checked here, and verifyChain
-   * bounds its length and depth before it splits or decodes anything.
-   */
-  async #authenticate(c: Context, peer: string | undefined): Promise<Identity | Refusal> {
-    const header = c.req.header('authorization');
-    if (header === undefined) {
-      return peer === undefined ? { status: 401, code: 'UNAUTHENTICATED', reason: 'no client certificate of an agent and no capability token' } : { agent: peer };
-    }
-    const chain = /^Bearer ([A-Za-z0-9_.~-]+)$/.exec(header)?.[1];
-    if (chain === undefined) return { status: 401, code: 'TOKEN_MALFORMED', reason: 'Authorization must be "Bearer <capability chain>"' };
-    let holder: string;
-    let capabilities: readonly Capability[];
-    try {
-      ({ holder, capabilities } = await verifyChain(chain, await this.#chainVerifyOptions()));
-    } catch (error) {
-      if (!isMassError(error)) {
-        this.#log(`cannot verify a capability chain: ${error instanceof Error ? error.message : String(error)}`);
-        return { status: 503, code: 'STAGE_FAILED', reason: 'cannot verify the capability chain now' };
-      }
-      // MassError messages never contain the token (core/errors.ts).
-      return { status: isVerificationCode(error.code) ? 401 : 403, code: error.code, reason: error.message };
-    }
-    if (peer !== undefined && peer !== holder) return { status: 401, code: 'PEER_MISMATCH', reason: `the client certificate names "${peer}" but the capability chain is held by "${holder}"` };
-    return { agent: holder, capability: chain, capabilities };
+  /** Who the request acts as (mcp-auth.ts). */
+  #authenticate(c: Context, peer: string | undefined): Promise<McpIdentity | McpRefusal> {
+    const { registry, store, config } = this.#o.mesh;
+    return authenticateMcpRequest(c, peer, {
+      chainOptions: () => this.#chainVerifyOptions(),
+      proofOptions: { keys: registry, ids: store.replay, clock: this.#clock, clockSkewSeconds: config.data.envelopes.clockSkewSeconds },
+      ...(this.#o.hosts === undefined ? {} : { hosts: this.#o.hosts }),
+      log: (line) => this.#log(line),
+    });
   }
 
   #chainVerifyOptions(): Promise<VerifyChainOptions> {
@@ -182,7 +169,7 @@ export class McpGateway {
   }
 
   /** A request without a session id: it must be `initialize`, which opens a session. */
-  async #open(c: Context, identity: Identity, server: string): Promise<Response> {
+  async #open(c: Context, identity: McpIdentity, server: string): Promise<Response> {
     // An agent at its own bound replaces its least recently used session (#register): no growth.
     // Otherwise the total bound holds, and nobody else's session is closed to make room.
     const max = this.#o.maxSessions ?? 1024;
@@ -225,9 +212,9 @@ export class McpGateway {
     }
   }
 
-  async #resume(c: Context, identity: Identity, server: string, id: string): Promise<Response> {
+  async #resume(c: Context, identity: McpIdentity, server: string, id: string): Promise<Response> {
     const session = this.#sessions.get(id);
-    const unknown: Refusal = { status: 404, code: 'SESSION_UNKNOWN', reason: 'no such MCP session (closed, expired or never opened)' };
+    const unknown: McpRefusal = { status: 404, code: 'SESSION_UNKNOWN', reason: 'no such MCP session (closed, expired or never opened)' };
     if (session === undefined) return refuse(c, unknown);
     // A request with a chain must present the session's chain; one without (the holder over mTLS)
     // stays within the session's chain anyway.
@@ -312,7 +299,7 @@ export class McpGateway {
   }
 }
 
-function refuse(c: Context, refusal: Refusal): Response {
-  if (refusal.status === 401) c.header('WWW-Authenticate', 'Bearer realm="mass"');
+function refuse(c: Context, refusal: McpRefusal): Response {
+  if (refusal.status === 401) c.header('WWW-Authenticate', mcpChallenge(refusal));
   return c.json({ ok: false, code: refusal.code, reason: refusal.reason }, refusal.status);
 }

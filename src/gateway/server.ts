@@ -34,8 +34,9 @@ export function tlsPeer<T>(c: Context, identify: (socket: TLSSocket) => T): T | 
 /**
  * Serves `app` over HTTPS with mutual TLS: clients are asked for a certificate of the CA (checked
  * against the CRL). The handshake also completes without one — an agent may authenticate with a
- * capability token on `/mcp/<server>` instead — but only a certificate node:tls verified
- * (`socket.authorized`) ever yields an identity (tlsPeer), and every route but /healthz needs one.
+ * capability token and a proof of possession on `/mcp/<server>` instead — but only a certificate
+ * node:tls verified (`socket.authorized`) ever yields an identity (tlsPeer), and every route but
+ * /healthz needs one. A client presenting a certificate that does not verify is disconnected.
  */
 export function startGateway(app: { fetch: Hono['fetch'] }, tls: GatewayTls, options: { host: string; port: number }): Promise<RunningGateway> {
   const server = createAdaptorServer({
@@ -51,6 +52,14 @@ export function startGateway(app: { fetch: Hono['fetch'] }, tls: GatewayTls, opt
       minVersion: 'TLSv1.3',
     },
   }) as Server;
+  // A client that presents a certificate the TLS layer does not accept (revoked — in the CRL —,
+  // expired, from another CA) is disconnected at once rather than served as an anonymous client:
+  // a certificate is an identity claim, and one that fails is refused, never ignored.
+  server.on('secureConnection', (socket: TLSSocket) => {
+    if (socket.authorized) return;
+    const presented = socket.getPeerCertificate();
+    if (presented !== null && typeof presented === 'object' && Object.keys(presented).length > 0) socket.destroy();
+  });
   const context = (t: GatewayTls) => ({ key: t.key, cert: t.cert, ca: t.ca, ...(t.crl === undefined ? {} : { crl: t.crl }) });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -3,11 +3,11 @@ import { unixSeconds, type Clock } from '../core/clock.js';
 import { MassError } from '../core/errors.js';
 import { constantTimeEqual, hashJson, sha256 } from '../core/hash.js';
 import { randomId } from '../core/ids.js';
-import { canonicalBytes, canonicalJson } from '../core/json.js';
+import { canonicalBytes } from '../core/json.js';
 import { isPath, type Hop } from '../flow/hop.js';
 import { isLabel, type Label } from '../flow/label.js';
 import type { AgentRecord } from '../store/store.js';
-import { signCompactEdDsa, verifyEdDsaSignature } from './jws.js';
+import { parseCanonicalPayload, parseCompactJws, signCompactEdDsa, verifyEdDsaSignature, type JwsProfile } from './jws.js';
 import type { SigningKey } from './keys.js';
 import type { KeyResolver } from './registry.js';
 import type { ReplayGuard } from './replay.js';
@@ -90,8 +90,15 @@ export interface VerifiedEnvelope {
   readonly agent: AgentRecord;
 }
 
-const SEGMENT = /^[A-Za-z0-9_-]*$/;
-const ALLOWED_HEADER_KEYS = new Set(['alg', 'typ', 'kid']);
+/** How envelopes are read by the shared JWS parser (identity/jws.ts). */
+const ENVELOPE_JWS: JwsProfile = {
+  typ: ENVELOPE_TYPE,
+  maxLength: MAX_ENVELOPE_LENGTH,
+  malformed: 'ENVELOPE_MALFORMED',
+  tooLarge: 'ENVELOPE_TOO_LARGE',
+  claimInvalid: 'CLAIM_INVALID',
+  what: 'envelope',
+};
 
 /**
  * Verifies an envelope and the body it carries, in the jose order: structure → algorithm
@@ -99,36 +106,19 @@ const ALLOWED_HEADER_KEYS = new Set(['alg', 'typ', 'kid']);
  * MassError with a verification code. `jws` and `body` are attacker-controlled.
  */
 export async function verifyEnvelope(jws: unknown, body: unknown, options: VerifyEnvelopeOptions): Promise<VerifiedEnvelope> {
-  // 1. Structure: bounded size, three canonical base64url segments, a JSON object header.
-  if (typeof jws !== 'string') throw fail('ENVELOPE_MALFORMED', 'envelope must be a string');
-  if (jws.length > MAX_ENVELOPE_LENGTH) throw fail('ENVELOPE_TOO_LARGE', `envelope longer than ${MAX_ENVELOPE_LENGTH} characters`);
-  const parts = jws.split('.');
-  if (parts.length !== 3) throw fail('ENVELOPE_MALFORMED', 'envelope must have three dot-separated parts');
-  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-  const header = decodeJsonSegment(headerPart, 'header');
-  const payloadBytes = decodeSegment(payloadPart, 'payload');
-  const signature = decodeSegment(signaturePart, 'signature');
-
-  // 2. Algorithm allow-list and header shape: EdDSA only, explicit type, no embedded keys or crit.
-  // The allow-list comes before the EdDSA signature length, so `alg: none` (empty signature) and
-  // HS256 (32-byte MAC) are reported as ALG_NOT_ALLOWED rather than as a bad signature.
-  if (header.alg !== 'EdDSA') throw fail('ALG_NOT_ALLOWED', `algorithm ${JSON.stringify(header.alg)} is not allowed (EdDSA only)`);
-  if (signature.length !== 64) throw fail('SIGNATURE_INVALID', 'signature must be 64 bytes');
-  for (const key of Object.keys(header)) {
-    if (!ALLOWED_HEADER_KEYS.has(key)) throw fail('ENVELOPE_MALFORMED', `header parameter "${key}" is not allowed`);
-  }
-  if (header.typ !== ENVELOPE_TYPE) throw fail('ENVELOPE_MALFORMED', `header typ must be "${ENVELOPE_TYPE}"`);
-  if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 256) throw fail('ENVELOPE_MALFORMED', 'header kid must be a string');
+  // 1–2. Structure (bounded size, three canonical base64url segments, a JSON object header) and
+  // algorithm allow-list and header shape: EdDSA only, explicit type, no embedded keys or crit.
+  const { headerPart, payloadPart, signature, kid, payload } = parseCompactJws(jws, ENVELOPE_JWS);
 
   // 3. Key: the registry names the key's owner; the kid must be known.
-  const resolved = await options.keys.resolve(header.kid);
+  const resolved = await options.keys.resolve(kid);
   if (resolved === undefined) throw fail('KEY_UNKNOWN', 'the signing key is not registered');
 
   // 4. Signature over the exact bytes received.
   if (!verifyEdDsaSignature(headerPart, payloadPart, signature, resolved.publicKey)) throw fail('SIGNATURE_INVALID', 'signature does not verify');
 
   // 5. Claims: canonical JSON of exactly the expected shape, issued by the key's owner.
-  const claims = parseClaims(payloadBytes);
+  const claims = parseClaims(payload);
   if (claims.iss !== resolved.agent.id) throw fail('CLAIM_INVALID', 'iss does not name the owner of the signing key');
   if (resolved.agent.status === 'revoked') throw fail('AGENT_REVOKED', `agent "${claims.iss}" is revoked`);
   if (resolved.agent.status === 'quarantined') throw fail('AGENT_QUARANTINED', `agent "${claims.iss}" is quarantined`);
@@ -159,46 +149,10 @@ function fail(code: ConstructorParameters<typeof MassError>[0], message: string,
   return new MassError(code, message, cause === undefined ? undefined : { cause });
 }
 
-/** Decodes one base64url segment, refusing padding, stray characters and non-canonical trailing bits. */
-function decodeSegment(segment: string, what: string): Buffer {
-  if (!SEGMENT.test(segment)) throw fail('ENVELOPE_MALFORMED', `${what} is not base64url`);
-  const bytes = Buffer.from(segment, 'base64url');
-  if (bytes.toString('base64url') !== segment) throw fail('ENVELOPE_MALFORMED', `${what} is not canonical base64url`);
-  return bytes;
-}
-
-function decodeJsonSegment(segment: string, what: string): Record<string, unknown> {
-  const bytes = decodeSegment(segment, what);
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (error) {
-    throw fail('ENVELOPE_MALFORMED', `${what} is not JSON`, error);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('ENVELOPE_MALFORMED', `${what} must be a JSON object`);
-  return value as Record<string, unknown>;
-}
-
 const CLAIM_KEYS = new Set(['v', 'iss', 'aud', 'act', 'iat', 'exp', 'jti', 'bh', 'lbl', 'cap', 'path']);
 
 function parseClaims(bytes: Uint8Array): EnvelopeClaims {
-  let text: string;
-  let value: unknown;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    value = JSON.parse(text);
-  } catch (error) {
-    throw fail('ENVELOPE_MALFORMED', 'payload is not JSON', error);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('CLAIM_INVALID', 'payload must be a JSON object');
-  let canonical: string;
-  try {
-    canonical = canonicalJson(value);
-  } catch (error) {
-    throw fail('CLAIM_INVALID', 'payload is not plain JSON', error);
-  }
-  if (canonical !== text) throw fail('ENVELOPE_MALFORMED', 'payload is not RFC 8785 canonical JSON');
-  const c = value as Record<string, unknown>;
+  const c = parseCanonicalPayload(bytes, ENVELOPE_JWS);
   for (const key of Object.keys(c)) if (!CLAIM_KEYS.has(key)) throw fail('CLAIM_INVALID', `unknown claim "${key}"`);
   if (c.v !== ENVELOPE_VERSION) throw fail('CLAIM_INVALID', `unsupported envelope version ${JSON.stringify(c.v)}`);
   for (const key of ['iss', 'aud', 'jti', 'bh'] as const) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { Io } from '../../src/cli/io.js';
@@ -141,6 +141,18 @@ describe('mass ca', () => {
     assert.notEqual(readFileSync(join(certs, 'billing.key'), 'utf8'), before);
     assert.equal(statSync(join(certs, 'billing.key')).mode & 0o777, 0o600);
     assert.deepEqual(readdirSync(certs).filter((f) => f.endsWith('.tmp')), []);
+  });
+
+  test('a symlink planted where the private key goes is replaced, not written through: its target is untouched', async () => {
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'do not overwrite\n', { mode: 0o644 });
+    rmSync(join(certs, 'support.key'), { force: true });
+    mkdirSync(certs, { recursive: true });
+    symlinkSync(victim, join(certs, 'support.key'));
+    await ok(dir, 'ca', 'issue', 'support', '--out', 'certs');
+    assert.equal(readFileSync(victim, 'utf8'), 'do not overwrite\n');
+    assert.equal(lstatSync(join(certs, 'support.key')).isSymbolicLink(), false);
+    assert.equal(statSync(join(certs, 'support.key')).mode & 0o777, 0o600);
   });
 
   test('an agent id that would escape --out is refused before anything is written', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -154,5 +154,27 @@ describe('mass cap', () => {
       assert.equal(r.status, 1, show(r));
       assert.match(r.stderr, /\[AGENT_REVOKED\]/);
     }
+  });
+});
+
+describe('token files: --out FILE is created 0600, never through a pre-existing symlink', () => {
+  test('mass cap issue/delegate --out FILE: mode 0600; a symlink planted at FILE is replaced, its target untouched', async () => {
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'do not overwrite\n', { mode: 0o644 });
+    symlinkSync(victim, join(dir, 'root.token'));
+    const issued = await mass('cap', 'issue', '--to', 'support', '--cap', EXAMPLE, '--out', 'root.token');
+    assert.equal(issued.status, 0, show(issued));
+    const token = readFileSync(join(dir, 'root.token'), 'utf8').trim();
+    assert.ok(token.length > 100 && !issued.stdout.includes(token), 'the token is written, not printed');
+    assert.equal(readFileSync(victim, 'utf8'), 'do not overwrite\n');
+    assert.equal(lstatSync(join(dir, 'root.token')).isSymbolicLink(), false);
+    assert.equal(statSync(join(dir, 'root.token')).mode & 0o777, 0o600);
+
+    const delegated = await mass('cap', 'delegate', '--token', 'root.token', '--as', 'support', '--to', 'billing', '--cap', EXAMPLE, '--out', 'nested/billing.token');
+    assert.equal(delegated.status, 0, show(delegated));
+    assert.equal(statSync(join(dir, 'nested', 'billing.token')).mode & 0o777, 0o600);
+    const verified = await mass('cap', 'verify', 'nested/billing.token');
+    assert.equal(verified.status, 0, show(verified));
+    assert.equal((JSON.parse(verified.stdout) as VerifyView).holder, 'billing');
   });
 });

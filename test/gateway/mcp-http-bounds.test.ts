@@ -62,7 +62,7 @@ after(async () => {
  */
 async function serve(bounds: Omit<McpGatewayOptions, 'mesh'>): Promise<{ url: string; mcp: McpGateway; close: () => Promise<void> }> {
   const mcp = new McpGateway({ ...bounds, mesh: up.mesh });
-  const app = createGatewayApp({ mediator: up.mesh.mediator, mailbox: up.mesh.store.mailbox, peerOf: agentPeerOf(up.mesh.store, up.mesh.config.data.trustDomain), mcp });
+  const app = createGatewayApp({ mediator: up.mesh.mediator, mailbox: up.mesh.store.mailbox, peerOf: agentPeerOf(up.mesh.store, up.mesh.config.data.trustDomain), agents: up.mesh.registry, mcp });
   const own = await issueCertificate(up.mesh.store, up.mesh.config, { gateway: true });
   const serverOptions = { key: own.privateKeyPem, cert: own.certificatePem, ca: own.caPem, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.3' as const };
   const server = createAdaptorServer({ fetch: app.fetch, createServer, serverOptions }) as Server;
@@ -96,7 +96,7 @@ test('mass up without a client certificate: no token is 401; a capability token 
     assert.equal(none.status, 401);
     assert.equal(none.json.code, 'UNAUTHENTICATED');
     const chain = issueRoot(await loadOwnerSigningKey(up.mesh.store), { to: 'billing', att: [{ action: 'call', resource: 'web/echo' }] });
-    const { client } = await connect(gw.url, 'web', { ca }, chain);
+    const { client } = await connect(gw.url, 'web', { ca }, { chain, key: await up.mesh.registry.signingKey('billing') });
     try {
       assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ['echo'], 'only what the chain covers is listed');
       assert.deepEqual((await client.callTool({ name: 'echo', arguments: { text: 'token only' } })).content, [{ type: 'text', text: 'token only' }]);

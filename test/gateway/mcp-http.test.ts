@@ -107,7 +107,7 @@ test('a capability-token session acts within its chain only (CAPABILITY_EXCEEDED
   const owner = await loadOwnerSigningKey(gateway.mesh.store);
   const chain = issueRoot(owner, { to: 'billing', att: [{ action: 'call', resource: 'fs/list_directory' }] });
   issuedChain = chain;
-  const { client } = await connect(gateway.url, 'fs', await tlsOf({ agent: 'billing' }), chain);
+  const { client } = await connect(gateway.url, 'fs', await tlsOf({ agent: 'billing' }), { chain, key: await gateway.mesh.registry.signingKey('billing') });
   try {
     const listing = await client.callTool({ name: 'list_directory', arguments: { path: data } });
     assert.match(JSON.stringify(listing.content), /hello\.txt/);

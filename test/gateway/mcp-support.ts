@@ -2,6 +2,8 @@ import { request } from 'node:https';
 import { Readable } from 'node:stream';
 import assert from 'node:assert/strict';
 import { Client, ProtocolError, StreamableHTTPClientTransport, type FetchLike } from '@modelcontextprotocol/client';
+import { possessionFetch } from '../../src/gateway/possession-fetch.js';
+import type { SigningKey } from '../../src/identity/keys.js';
 
 // Helpers of the MCP-over-HTTPS gateway tests: a fetch with a client certificate, the SDK client
 // on `/mcp/<server>`, raw JSON-RPC posts.
@@ -57,26 +59,33 @@ export function httpsFetch(tls: ClientTls): FetchLike {
     });
 }
 
-/** The SDK's Streamable HTTP client on `/mcp/<server>`, presenting `tls` and, if given, a bearer chain. */
-export async function connect(base: string, server: string, tls: ClientTls, bearer?: string) {
-  const transport = new StreamableHTTPClientTransport(new URL(`${base}/mcp/${server}`), {
-    fetch: httpsFetch(tls),
-    ...(bearer === undefined ? {} : { requestInit: { headers: { authorization: `Bearer ${bearer}` } } }),
-  });
+/** A capability chain and its holder's key, to send with a fresh proof of possession per request. */
+export interface HeldChain {
+  readonly chain: string;
+  readonly key: SigningKey;
+}
+
+/**
+ * The SDK's Streamable HTTP client on `/mcp/<server>`, presenting `tls` and, if given, a chain with
+ * a proof of possession on every request (the exported `possessionFetch` around `httpsFetch`).
+ */
+export async function connect(base: string, server: string, tls: ClientTls, held?: HeldChain) {
+  const fetch = held === undefined ? httpsFetch(tls) : possessionFetch({ ...held, fetch: httpsFetch(tls) });
+  const transport = new StreamableHTTPClientTransport(new URL(`${base}/mcp/${server}`), { fetch });
   const client = new Client({ name: 'mass-test', version: '1.0.0' });
   await client.connect(transport);
   return { client, transport, sessionId: transport.sessionId ?? assert.fail('no session id') };
 }
 
 /** One raw JSON-RPC POST: the HTTP status and JSON body. */
-export async function post(url: string, tls: ClientTls, body: unknown, headers: Record<string, string> = {}) {
+export async function post(url: string, tls: ClientTls, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
   const response = await httpsFetch(tls)(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, json: (text.startsWith('{') ? JSON.parse(text) : {}) as Record<string, unknown> };
+  return { status: response.status, headers: response.headers, json: (text.startsWith('{') ? JSON.parse(text) : {}) as Record<string, unknown> };
 }
 
 export async function refusal(promise: Promise<unknown>): Promise<ProtocolError> {

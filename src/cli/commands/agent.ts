@@ -4,6 +4,8 @@ import { MassError } from '../../core/errors.js';
 import { describeAgentIdProblem } from '../../core/agent-id.js';
 import { isName } from '../../core/ids.js';
 import { loadConfigFile, type MassConfig } from '../../config/load.js';
+import { AGENT_REVOKED_REASON, revokeAgentCertificates } from '../../ca/revocation.js';
+import { isSpiffeAgentId } from '../../ca/spiffe.js';
 import { AgentRegistry } from '../../identity/registry.js';
 import type { AgentRecord } from '../../store/store.js';
 import { loadCommandConfig, recordAdmin, withStore } from '../context.js';
@@ -90,12 +92,20 @@ function describeAgent(config: MassConfig, r: AgentRecord) {
   };
 }
 
+/**
+ * `mass agent revoke ID [--reason TEXT]`: final. The agent's envelopes, chains and proofs are
+ * refused from now on, and every certificate the CA issued to it is revoked (in the CRL, shown
+ * revoked by `mass ca list`), each revocation recorded in the audit log.
+ */
 export async function agentRevokeCommand(io: Io, configOption: string | undefined, id: string, reason: string | undefined): Promise<void> {
   const config = loadCommandConfig(io, configOption);
-  const record = await withStore(config, async (store) => {
+  const { record, serials } = await withStore(config, async (store) => {
     const revoked = await new AgentRegistry(store).revoke(id, reason);
     await recordAdmin(store, config, 'agent.revoke', id, reason ?? null);
-    return revoked;
+    const serials = isSpiffeAgentId(id) ? await revokeAgentCertificates(store, config.data.trustDomain, id, reason ?? AGENT_REVOKED_REASON) : [];
+    for (const serial of serials) await recordAdmin(store, config, 'ca.revoke', `serial ${serial}`, `agent "${id}" revoked${reason === undefined ? '' : `: ${reason}`}`);
+    return { record: revoked, serials };
   });
   io.out(`revoked ${record.id}: its envelopes are refused from now on\n`);
+  if (serials.length > 0) io.out(`revoked its certificate${serials.length === 1 ? '' : 's'} ${serials.join(', ')} (in the CRL from the gateway's next refresh)\n`);
 }

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { MassError } from '../../core/errors.js';
 import { CA_SUBJECT, initCertificateAuthority } from '../../ca/authority.js';
 import { issueCertificate, needsRotation, type IssueRequest } from '../../ca/issue.js';
@@ -8,6 +6,7 @@ import { buildCrl, revokeCertificate } from '../../ca/revocation.js';
 import { agentSpiffeId, gatewaySpiffeId } from '../../ca/spiffe.js';
 import type { IssuedCertificate, Store } from '../../store/store.js';
 import { loadCommandConfig, recordAdmin, withStore } from '../context.js';
+import { PRIVATE_FILE_MODE, writeFileAtomically } from '../private-file.js';
 import type { Io } from '../io.js';
 
 /** `mass ca init`: creates the CA if there is none and prints its fingerprint. Idempotent. */
@@ -61,10 +60,9 @@ export async function caIssueCommand(io: Io, configOption: string | undefined, a
     await recordAdmin(store, config, 'ca.issue', issued.spiffeId, `serial ${issued.serial}`);
     return { issued, previous };
   });
-  mkdirSync(dirname(certFile), { recursive: true });
-  writeAtomically(keyFile, issued.privateKeyPem, 0o600);
-  writeAtomically(certFile, issued.certificatePem, 0o644);
-  writeAtomically(join(outDir, 'ca.crt'), issued.caPem, 0o644);
+  writeFileAtomically(keyFile, issued.privateKeyPem, PRIVATE_FILE_MODE);
+  writeFileAtomically(certFile, issued.certificatePem, 0o644);
+  writeFileAtomically(join(outDir, 'ca.crt'), issued.caPem, 0o644);
   io.out(`issued ${issued.spiffeId}: serial ${issued.serial}, valid until ${new Date(issued.notAfter).toISOString()}\n`);
   if (previous !== undefined && !needsRotation(previous)) {
     io.out(`note: certificate ${previous.serial} was not yet due for rotation (valid until ${new Date(previous.notAfter).toISOString()}); it stays valid until then unless revoked\n`);
@@ -86,27 +84,6 @@ function inside(dir: string, file: string): string {
   const rel = relative(dir, path);
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new TypeError(`${JSON.stringify(file)} would be written outside ${dir}`);
   return path;
-}
-
-/**
- * Writes `content` to `path` through a new file created with `mode` (O_EXCL, so the mode is the
- * one given, whatever an existing file had) and renamed over the target.
- */
-function writeAtomically(path: string, content: string, mode: number): void {
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(temp, 'wx', mode);
-  try {
-    writeSync(fd, content);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    chmodSync(temp, mode); // the umask may have narrowed it; never widened beyond `mode`
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
 }
 
 /** `mass ca revoke SERIAL [--reason TEXT]`. */

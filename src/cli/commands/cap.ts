@@ -15,11 +15,13 @@ import type { Store } from '../../store/store.js';
 import { checkCapabilityResources } from '../capability-resources.js';
 import { loadCommandConfig, recordAdmin, withStore } from '../context.js';
 import { ExitStatus, type Io } from '../io.js';
+import { PRIVATE_FILE_MODE, writeFileAtomically } from '../private-file.js';
 
 /**
  * `mass cap issue|delegate|verify|revoke`: capability tokens on the command line. Tokens are
- * printed on stdout (one line, the compact serialization of the chain); they are bearer-bound
- * to their audience, not secret, but never echoed into error messages.
+ * printed on stdout (one line, the compact serialization of the chain) or written to `--out FILE`
+ * (mode 0600). A token acts only with a proof of its holder's key, but it is still kept private
+ * and never echoed into error messages.
  */
 
 /** Commander argument parser for a repeatable `--cap JSON` (untrusted text, parsed strictly). */
@@ -69,6 +71,19 @@ export interface IssueOptions {
   readonly to: string;
   readonly cap: readonly Capability[];
   readonly ttl?: number;
+  /** Write the token to this file (mode 0600) instead of printing it. */
+  readonly out?: string;
+}
+
+/** Prints the token, or writes it to `--out FILE` with mode 0600 (never through an existing symlink). */
+function emitToken(io: Io, token: string, out: string | undefined): void {
+  if (out === undefined) {
+    io.out(`${token}\n`);
+    return;
+  }
+  const path = resolve(io.cwd, out);
+  writeFileAtomically(path, `${token}\n`, PRIVATE_FILE_MODE);
+  io.out(`wrote ${path} (capability token, mode 0600)\n`);
 }
 
 /** `mass cap issue --to AGENT --cap JSON… [--ttl S]`: a root link signed by the mesh owner key. */
@@ -83,7 +98,7 @@ export async function capIssueCommand(io: Io, configOption: string | undefined, 
     await recordGrant(store, config, 'cap.issue', verified);
     return issued;
   });
-  io.out(`${token}\n`);
+  emitToken(io, token, options.out);
 }
 
 export interface DelegateCommandOptions extends IssueOptions {
@@ -108,7 +123,7 @@ export async function capDelegateCommand(io: Io, configOption: string | undefine
     await recordGrant(store, config, 'cap.delegate', verified);
     return extended;
   });
-  io.out(`${token}\n`);
+  emitToken(io, token, options.out);
 }
 
 async function recordGrant(store: Store, config: MassConfig, operation: string, chain: VerifiedChain): Promise<void> {
