@@ -7,6 +7,10 @@ import type { Mediator } from '../mediator/mediator.js';
 import type { AuthorizedAction, Effect } from '../mediator/stages.js';
 import type { ActionRequest, Verdict } from '../mediator/types.js';
 import type { MailboxTable } from '../store/store.js';
+import { isLabel, untrusted } from '../flow/label.js';
+import { textOf } from '../flow/segment.js';
+import type { AgentContexts } from '../mesh/agent-context.js';
+import { parseTaskRequest } from '../mesh/task-request.js';
 import type { McpGateway } from './mcp-route.js';
 
 /** A tool the gateway can perform itself (MCP upstreams plug in here). */
@@ -18,6 +22,8 @@ export interface GatewayOptions {
   readonly tools?: ReadonlyMap<string, GatewayTool>;
   /** The agent the transport authenticated for this request (the mTLS peer), or undefined. */
   readonly peerOf: (c: Context) => Promise<string | undefined>;
+  /** Each agent's task context: what the gateway delivered to it, floor of what it may declare. */
+  readonly contexts: AgentContexts;
   /** Serves `/mcp/<server>` (MCP over Streamable HTTP; mTLS peer or capability token), if given. */
   readonly mcp?: McpGateway;
 }
@@ -57,18 +63,60 @@ export function createGatewayApp(options: GatewayOptions): Hono<{ Variables: { p
     }
     const shape = requestShape(input);
     if (typeof shape === 'string') return c.json({ ok: false, code: 'REQUEST_MALFORMED', reason: shape }, 400);
-    const request: ActionRequest = { ...shape, transportPeer: peer };
+    // The peer's task so far: its declared label is floored at what the gateway delivered to it,
+    // and its arguments are traced in what it read.
+    let context;
+    try {
+      context = await options.contexts.current(peer);
+    } catch {
+      return c.json({ ok: false, code: 'STAGE_FAILED', reason: 'cannot read the agent context now' }, 503);
+    }
+    const request: ActionRequest = { ...shape, transportPeer: peer, observedLabel: context.label, context: context.segments };
     const verdict = await options.mediator.mediate(request, effectFor(request, options));
+    if (verdict.ok && (request.kind === 'tool' || request.kind === 'memory.read')) {
+      // What it gets back joins its task before it sees it; unrecorded, it is withheld.
+      try {
+        await options.contexts.readResult(peer, verdict.result, verdict.label, `${request.kind === 'tool' ? 'tool' : 'memory'}:${request.target}`, request.body, verdict.inputs);
+      } catch {
+        return c.json({ ok: false, action_id: verdict.actionId, code: 'STAGE_FAILED', reason: 'the result cannot be recorded in the agent context; it is withheld' }, 503);
+      }
+    }
     return respond(c, verdict);
+  });
+
+  // A new task for the peer, from the user's (trusted) request: what it read before no longer counts.
+  app.post('/v1/tasks', async (c) => {
+    const peer = c.get('peer');
+    // Attacker-controlled: JSON with exactly one field, a bounded string (bodyLimit bounds the bytes).
+    let input: unknown;
+    try {
+      input = await c.req.json();
+    } catch {
+      return c.json({ ok: false, code: 'REQUEST_MALFORMED', reason: 'body must be JSON' }, 400);
+    }
+    const request = parseTaskRequest(input, 'body');
+    if (typeof request !== 'string') return c.json({ ok: false, code: 'REQUEST_MALFORMED', reason: request.error }, 400);
+    try {
+      const hash = await options.contexts.startTask(peer, request, 'https:/v1/tasks');
+      return c.json({ ok: true, request_sha256: hash });
+    } catch {
+      return c.json({ ok: false, code: 'STAGE_FAILED', reason: 'cannot start the task now' }, 503);
+    }
   });
 
   app.get('/v1/inbox', async (c) => {
     const peer = c.get('peer');
     const limit = Math.min(1000, Math.max(1, Number(c.req.query('limit') ?? '100') || 100));
     const messages = await options.mailbox.pending(peer, limit);
-    return c.json({
-      messages: messages.map((m) => ({ id: m.id, from: m.sender, body: JSON.parse(m.body) as unknown, label: JSON.parse(m.label) as unknown, action_id: m.actionId, at: m.at })),
-    });
+    const delivered = messages.map((m) => ({ id: m.id, from: m.sender, body: JSON.parse(m.body) as JsonValue, label: JSON.parse(m.label) as unknown, action_id: m.actionId, at: m.at }));
+    // Every message handed over joins the recipient's task (its text, with the label it was sent
+    // with) before it is handed over: what it then sends or calls is floored at that label.
+    try {
+      for (const m of delivered) await options.contexts.readText(peer, textOf(m.body), isLabel(m.label) ? m.label : untrusted(`agent:${m.from}`), `agent:${m.from}`);
+    } catch {
+      return c.json({ ok: false, code: 'STAGE_FAILED', reason: 'cannot record the delivery in the agent context now' }, 503);
+    }
+    return c.json({ messages: delivered });
   });
 
   app.post('/v1/inbox/ack', async (c) => {

@@ -60,7 +60,7 @@ export async function startUp(config: MassConfig, options: UpOptions): Promise<G
     const hosts = [...new Set([options.host, '127.0.0.1', 'localhost'].filter((h) => h !== '0.0.0.0' && h !== '::'))];
     let credentials = await issueCertificate(store, config, { gateway: true, server: { hosts } });
     const tls = async (c: IssuedCredentials): Promise<GatewayTls> => ({ key: c.privateKeyPem, cert: c.certificatePem, ca: (await loadCertificateAuthority(store)).pem, crl: await buildCrl(store) });
-    const app = createGatewayApp({ mediator: mesh.mediator, mailbox: store.mailbox, peerOf: agentPeerOf(store, config.data.trustDomain), mcp });
+    const app = createGatewayApp({ mediator: mesh.mediator, mailbox: store.mailbox, contexts: mesh.contexts, peerOf: agentPeerOf(store, config.data.trustDomain), mcp });
     const running = await startGateway(app, await tls(credentials), { host: options.host, port: options.port });
     const timer = setInterval(() => {
       void (async () => {

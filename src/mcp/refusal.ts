@@ -21,6 +21,8 @@ import type { Verdict } from '../mediator/types.js';
 export const MCP_POLICY_REFUSED = -32010;
 export const MCP_UPSTREAM_FAILED = -32011;
 export const MCP_UPSTREAM_UNAVAILABLE = -32012;
+/** JSON-RPC "invalid request": a request before the client completed `initialize`. */
+export const MCP_NOT_INITIALIZED = -32600;
 
 export interface RefusalData {
   readonly decision: 'allow' | 'deny' | 'approval';

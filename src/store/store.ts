@@ -13,6 +13,7 @@ export interface Store {
   readonly certificates: CertificateTable;
   readonly mailbox: MailboxTable;
   readonly mcpTools: McpToolTable;
+  readonly agentContext: AgentContextTable;
   /** A short description for messages, e.g. `sqlite:.mass/mass.db`. Never contains credentials. */
   readonly description: string;
   close(): Promise<void>;
@@ -203,4 +204,53 @@ export interface McpToolTable {
   put(record: McpToolRecord): Promise<void>;
   /** Every tool of `server` (or of all servers), by server then name. */
   list(server?: string): Promise<McpToolRecord[]>;
+}
+
+/**
+ * One thing an agent read in its current task (or the task's request): the text, the label it came
+ * with (canonical JSON), and for a tool result the untrusted arguments it may echo.
+ */
+export interface AgentContextRow {
+  /** Increases with every row written, across processes sharing the store. */
+  readonly seq: number;
+  /** `request`: the trusted request the task started with; `read`: something the agent read. */
+  readonly kind: 'request' | 'read';
+  readonly text: string;
+  readonly label: string;
+  readonly source: string;
+  readonly generation: number;
+  readonly echoes: { readonly text: string; readonly label: string } | null;
+  readonly at: number;
+}
+
+/** The current task of an agent as stored: its rows after `after`, and the floor of what was forgotten. */
+export interface AgentContextSnapshot {
+  /** Changes whenever earlier rows may have changed (a new task, or old reads forgotten): a reader then starts over. */
+  readonly epoch: number;
+  /** The join (canonical JSON) of the labels of every read forgotten to stay within bounds, or null. */
+  readonly floor: string | null;
+  readonly rows: readonly AgentContextRow[];
+}
+
+/** How much of one agent's task is kept, and how forgotten labels are joined into the floor. */
+export interface AgentContextBounds {
+  readonly maxRows: number;
+  /** Most characters (UTF-16 units, text plus echoes) kept over all rows of the agent. */
+  readonly maxChars: number;
+  /** Joins canonical JSON labels into one (the label lattice's join), for the floor. */
+  readonly join: (labels: readonly string[]) => string;
+}
+
+/**
+ * The task context of each agent, shared by every session, server and process on the store. Rows
+ * are only appended (a concurrent reader never loses a read); a new task replaces everything; when
+ * a task outgrows its bounds the oldest reads are folded into the floor label, atomically.
+ */
+export interface AgentContextTable {
+  /** Atomically forgets the agent's earlier task (rows and floor) and stores `request` as the first row of a new one. */
+  startTask(agent: string, request: Omit<AgentContextRow, 'seq' | 'kind'>): Promise<void>;
+  /** Atomically appends a read to the agent's current task (one is opened if none), then folds the oldest reads past `bounds` into the floor. */
+  append(agent: string, read: Omit<AgentContextRow, 'seq' | 'kind'>, bounds: AgentContextBounds): Promise<void>;
+  /** The agent's task: its rows with seq > `after` when `epoch` is still current, else all of them. */
+  read(agent: string, epoch: number, after: number): Promise<AgentContextSnapshot>;
 }
