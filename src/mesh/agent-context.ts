@@ -6,7 +6,7 @@ import { canonicalJson, type JsonValue } from '../core/json.js';
 import { isLabel, joinLabels, TRUSTED, untrusted, type Label } from '../flow/label.js';
 import { indexText } from '../flow/match.js';
 import { MAX_SEGMENT_TEXT, segment, textOf, type Segment } from '../flow/segment.js';
-import type { AgentContextBounds, AgentContextRow, AgentContextTable } from '../store/store.js';
+import type { AgentContextBounds, AgentContextRow, AgentContextSnapshot, AgentContextTable } from '../store/store.js';
 
 /** Bounds of one agent's task context and of the in-memory indexes of all agents. */
 export interface AgentContextLimits {
@@ -25,12 +25,21 @@ export interface AgentTaskContext {
 }
 
 interface Cached {
-  epoch: number;
+  task: number;
+  /** The highest seq applied. */
   last: number;
-  floor: Label;
   label: Label;
-  segments: Segment[];
+  /** The kept rows, oldest first, with their seq and size (to drop the reads the store forgot). */
+  items: Item[];
   chars: number;
+}
+
+interface Item {
+  readonly segment: Segment;
+  readonly seq: number;
+  readonly chars: number;
+  /** False for the task's request, which is never forgotten. */
+  readonly read: boolean;
 }
 
 export const DEFAULT_CONTEXT_SEGMENTS = 512;
@@ -67,6 +76,7 @@ export class AgentContexts {
     for (const [name, value] of Object.entries({ maxSegments: maxRows, maxChars, cacheChars })) {
       if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`agent context limit ${name} must be a positive integer`);
     }
+    if (cacheChars < maxChars) throw new TypeError('agent context limit cacheChars must be at least maxChars (one agent must fit in memory)');
     this.#table = table;
     this.#log = log;
     this.#clock = clock;
@@ -117,30 +127,65 @@ export class AgentContexts {
 
   /** The agent's current task context, brought up to date with the store. */
   async current(agent: string): Promise<AgentTaskContext> {
-    const cached = this.#cache.get(agent);
-    const snapshot = await this.#table.read(agent, cached?.epoch ?? -1, cached?.last ?? 0);
-    let entry = this.#cache.get(agent); // another call may have refreshed it meanwhile
-    if (entry === undefined || entry.epoch !== snapshot.epoch) {
-      if (entry !== undefined) this.#drop(agent);
-      const floor = snapshot.floor === null ? TRUSTED : parseLabel(snapshot.floor, 'stored:floor');
-      entry = { epoch: snapshot.epoch, last: 0, floor, label: floor, segments: [], chars: 0 };
-    } else {
-      this.#cache.delete(agent); // re-inserted below: most recently used
+    let base = this.#cache.get(agent);
+    for (;;) {
+      const task = base?.task ?? -1;
+      const after = base?.last ?? 0;
+      const snapshot = await this.#table.read(agent, task, after);
+      // Complete: every kept row of the task; otherwise only the rows after `after`.
+      const complete = snapshot.task !== task || after === 0;
+      let entry = this.#cache.get(agent); // another call may have changed it meanwhile
+      if (entry !== undefined && entry.task > snapshot.task) return this.#use(agent, entry); // ours is older
+      if (entry === undefined || entry.task < snapshot.task) {
+        // Rows after `after` are only an increment of `base`: without it, read the whole task again.
+        if (!complete) {
+          base = undefined;
+          continue;
+        }
+        if (entry !== undefined) this.#drop(agent);
+        entry = { task: snapshot.task, last: 0, label: TRUSTED, items: [], chars: 0 };
+        this.#cache.set(agent, entry);
+      } else if (!complete && entry !== base) {
+        base = undefined; // the entry was rebuilt meanwhile: it may lack rows before `after`
+        continue;
+      }
+      this.#apply(entry, snapshot);
+      return this.#use(agent, entry);
+    }
+  }
+
+  /** Brings a cached task up to date: forgotten reads leave (their label stays, as the floor), new ones join. */
+  #apply(entry: Cached, snapshot: AgentContextSnapshot): void {
+    if (snapshot.floor !== null) entry.label = joinLabels(entry.label, parseLabel(snapshot.floor, 'stored:floor'));
+    const first = snapshot.first ?? Number.POSITIVE_INFINITY;
+    if (entry.items.some((i) => i.read && i.seq < first)) {
+      const kept = entry.items.filter((i) => !i.read || i.seq >= first);
+      const chars = kept.reduce((sum, i) => sum + i.chars, 0);
+      this.#cachedChars -= entry.chars - chars;
+      entry.items = kept;
+      entry.chars = chars;
     }
     for (const row of snapshot.rows) {
       if (row.seq <= entry.last) continue;
-      const item = toSegment(row);
-      entry.segments.push(item);
-      entry.label = joinLabels(entry.label, item.label);
-      if (item.echoes !== undefined) entry.label = joinLabels(entry.label, item.echoes.label);
+      const segment = toSegment(row);
       const chars = row.text.length + (row.echoes?.text.length ?? 0);
+      entry.label = joinLabels(entry.label, segment.label);
+      if (segment.echoes !== undefined) entry.label = joinLabels(entry.label, segment.echoes.label);
+      entry.last = row.seq;
+      const read = row.kind === 'read';
+      if (read && row.seq < first) continue; // forgotten by the store since: its label is in the floor
+      entry.items.push({ segment, seq: row.seq, chars, read });
       entry.chars += chars;
       this.#cachedChars += chars;
-      entry.last = row.seq;
     }
+  }
+
+  /** Marks the agent most recently used, keeps memory within bounds, and returns its context. */
+  #use(agent: string, entry: Cached): AgentTaskContext {
+    this.#cache.delete(agent);
     this.#cache.set(agent, entry);
     this.#evict(agent);
-    return { label: entry.label, segments: entry.segments.slice() };
+    return { label: entry.label, segments: entry.items.map((i) => i.segment) };
   }
 
   /** Drops least recently used agents from memory (never the one in use) until within `cacheChars`. */

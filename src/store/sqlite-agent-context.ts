@@ -15,14 +15,14 @@ interface Row {
 }
 
 interface TaskRow {
-  epoch: number;
+  task: number;
   floor: string | null;
 }
 
 type NewRow = Omit<AgentContextRow, 'seq' | 'kind'>;
 
 /**
- * `agent_tasks` (one row per agent: the epoch and the floor label) and `agent_context` (what each
+ * `agent_tasks` (one row per agent: its task number and the floor label) and `agent_context` (what each
  * agent read in its current task). Every write is one IMMEDIATE transaction, so writers in several
  * processes are serialized by SQLite and none of their appends is lost; a fold reads and rewrites
  * the floor inside the same transaction.
@@ -30,15 +30,16 @@ type NewRow = Omit<AgentContextRow, 'seq' | 'kind'>;
 export class SqliteAgentContext implements AgentContextTable {
   readonly #start: (agent: string, row: NewRow) => void;
   readonly #append: (agent: string, row: NewRow, bounds: AgentContextBounds) => void;
-  readonly #read: (agent: string, epoch: number, after: number) => AgentContextSnapshot;
+  readonly #read: (agent: string, task: number, after: number) => AgentContextSnapshot;
 
   constructor(db: Database.Database) {
     const insert = db.prepare(
       'INSERT INTO agent_context (agent, kind, text, label, source, generation, echoes_text, echoes_label, chars, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    const task = db.prepare<[string], TaskRow>('SELECT epoch, floor FROM agent_tasks WHERE agent = ?');
-    const open = db.prepare('INSERT INTO agent_tasks (agent, epoch, floor) VALUES (?, 1, NULL) ON CONFLICT (agent) DO NOTHING');
-    const restart = db.prepare('INSERT INTO agent_tasks (agent, epoch, floor) VALUES (?, 1, NULL) ON CONFLICT (agent) DO UPDATE SET epoch = epoch + 1, floor = NULL');
+    const task = db.prepare<[string], TaskRow>('SELECT task, floor FROM agent_tasks WHERE agent = ?');
+    const open = db.prepare('INSERT INTO agent_tasks (agent, task, floor) VALUES (?, 1, NULL) ON CONFLICT (agent) DO NOTHING');
+    const restart = db.prepare('INSERT INTO agent_tasks (agent, task, floor) VALUES (?, 1, NULL) ON CONFLICT (agent) DO UPDATE SET task = task + 1, floor = NULL');
+    const first = db.prepare<[string], { first: number | null }>("SELECT MIN(seq) AS first FROM agent_context WHERE agent = ? AND kind = 'read'");
     const forgetAll = db.prepare('DELETE FROM agent_context WHERE agent = ?');
     const totals = db.prepare<[string], { n: number; chars: number | null }>("SELECT COUNT(*) AS n, SUM(chars) AS chars FROM agent_context WHERE agent = ? AND kind = 'read'");
     const requestTotals = db.prepare<[string], { n: number; chars: number | null }>("SELECT COUNT(*) AS n, SUM(chars) AS chars FROM agent_context WHERE agent = ? AND kind = 'request'");
@@ -46,7 +47,7 @@ export class SqliteAgentContext implements AgentContextTable {
       "SELECT seq, label, echoes_label, chars FROM agent_context WHERE agent = ? AND kind = 'read' ORDER BY seq",
     );
     const forgetUpTo = db.prepare("DELETE FROM agent_context WHERE agent = ? AND kind = 'read' AND seq <= ?");
-    const setFloor = db.prepare('UPDATE agent_tasks SET epoch = epoch + 1, floor = ? WHERE agent = ?');
+    const setFloor = db.prepare('UPDATE agent_tasks SET floor = ? WHERE agent = ?');
     const rows = db.prepare<[string, number], Row>(
       'SELECT seq, kind, text, label, source, generation, echoes_text, echoes_label, at FROM agent_context WHERE agent = ? AND seq > ? ORDER BY seq',
     );
@@ -90,10 +91,10 @@ export class SqliteAgentContext implements AgentContextTable {
       })
       .immediate.bind(null) as (agent: string, row: NewRow, bounds: AgentContextBounds) => void;
 
-    this.#read = db.transaction((agent: string, epoch: number, after: number): AgentContextSnapshot => {
+    this.#read = db.transaction((agent: string, current: number, after: number): AgentContextSnapshot => {
       const state = task.get(agent);
-      if (state === undefined) return { epoch: 0, floor: null, rows: [] };
-      const from = state.epoch === epoch ? after : 0;
+      if (state === undefined) return { task: 0, floor: null, first: null, rows: [] };
+      const from = state.task === current ? after : 0;
       const list = rows.all(agent, from).map((r) => ({
         seq: r.seq,
         kind: r.kind,
@@ -104,7 +105,7 @@ export class SqliteAgentContext implements AgentContextTable {
         echoes: r.echoes_text === null || r.echoes_label === null ? null : { text: r.echoes_text, label: r.echoes_label },
         at: r.at,
       }));
-      return { epoch: state.epoch, floor: state.floor, rows: list };
+      return { task: state.task, floor: state.floor, first: first.get(agent)?.first ?? null, rows: list };
     });
   }
 
@@ -116,8 +117,8 @@ export class SqliteAgentContext implements AgentContextTable {
     return attempt(() => this.#append(agent, read, bounds), 'cannot record what the agent read');
   }
 
-  read(agent: string, epoch: number, after: number): Promise<AgentContextSnapshot> {
-    return attempt(() => this.#read(agent, epoch, after), "cannot read the agent's task context");
+  read(agent: string, task: number, after: number): Promise<AgentContextSnapshot> {
+    return attempt(() => this.#read(agent, task, after), "cannot read the agent's task context");
   }
 }
 

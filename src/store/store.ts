@@ -225,10 +225,12 @@ export interface AgentContextRow {
 
 /** The current task of an agent as stored: its rows after `after`, and the floor of what was forgotten. */
 export interface AgentContextSnapshot {
-  /** Changes whenever earlier rows may have changed (a new task, or old reads forgotten): a reader then starts over. */
-  readonly epoch: number;
-  /** The join (canonical JSON) of the labels of every read forgotten to stay within bounds, or null. */
+  /** Increases with every new task of the agent (0: it never had one); a reader of an older task starts over. */
+  readonly task: number;
+  /** The join (canonical JSON) of the labels of every read of the task forgotten to stay within bounds, or null. */
   readonly floor: string | null;
+  /** The lowest seq of a read still kept (reads below it were forgotten into the floor), or null when none is. The request is never forgotten. */
+  readonly first: number | null;
   readonly rows: readonly AgentContextRow[];
 }
 
@@ -251,6 +253,6 @@ export interface AgentContextTable {
   startTask(agent: string, request: Omit<AgentContextRow, 'seq' | 'kind'>): Promise<void>;
   /** Atomically appends a read to the agent's current task (one is opened if none), then folds the oldest reads past `bounds` into the floor. */
   append(agent: string, read: Omit<AgentContextRow, 'seq' | 'kind'>, bounds: AgentContextBounds): Promise<void>;
-  /** The agent's task: its rows with seq > `after` when `epoch` is still current, else all of them. */
-  read(agent: string, epoch: number, after: number): Promise<AgentContextSnapshot>;
+  /** The agent's task: its rows with seq > `after` when `task` is still current, else all of them. */
+  read(agent: string, task: number, after: number): Promise<AgentContextSnapshot>;
 }

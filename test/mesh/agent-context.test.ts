@@ -8,7 +8,7 @@ import { decodeEntry } from '../../src/audit/entry.js';
 import { AuditLog } from '../../src/audit/log.js';
 import { systemClock } from '../../src/core/clock.js';
 import { labelArguments } from '../../src/flow/argument-labels.js';
-import { classified, labelDominates, TRUSTED, untrusted, type Label } from '../../src/flow/label.js';
+import { classified, joinLabels, labelDominates, TRUSTED, untrusted, type Label } from '../../src/flow/label.js';
 import { AgentContexts, type AgentContextLimits } from '../../src/mesh/agent-context.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
@@ -77,7 +77,12 @@ test('one agent floods its context: counts and characters kept stay within bound
   try {
     await contexts.startTask('support', 'Reply to ticket 7', 'test');
     await contexts.readText('support', `${INJECTION} ${'x'.repeat(3000)}`, { ...untrusted('tool:web/fetch'), confidentiality: 'confidential' }, 'tool:web/fetch');
-    for (let i = 0; i < 30; i++) await contexts.readText('support', `${'y'.repeat(2500)} ${i}`, classified('internal'), 'tool:kb/search');
+    for (let i = 0; i < 30; i++) {
+      await contexts.readText('support', `${'y'.repeat(2500)} ${i}`, classified('internal'), 'tool:kb/search');
+      // Read between writes, as a live session does: the cached context follows the store's forgetting.
+      const now = await contexts.current('support');
+      assert.ok(now.segments.length <= limits.maxSegments && contexts.cachedChars <= limits.maxChars, `${now.segments.length} segments, ${contexts.cachedChars} characters`);
+    }
     const seen = await contexts.current('support');
     assert.ok(seen.segments.length <= limits.maxSegments, `${seen.segments.length} segments kept`);
     const chars = seen.segments.reduce((sum, s) => sum + s.text.length, 0);
@@ -104,26 +109,30 @@ const labels: fc.Arbitrary<Label> = fc.oneof(
   fc.constantFrom('internal', 'confidential', 'secret').map((level) => classified(level as 'internal')),
 );
 
-test('property: the context label never goes down while reads are folded away, and dominates every read of the task', async () => {
-  const { store, contexts } = await opened(join(dir, `property-${n++}.db`), { maxSegments: 3, maxChars: 400, cacheChars: 500 });
+test('property: two processes on one store, reads folded away: the label each sees never goes down and dominates every read', async () => {
+  const limits = { maxSegments: 3, maxChars: 400, cacheChars: 500 };
+  const path = join(dir, `property-${n++}.db`);
+  const views = [await opened(path, limits), await opened(path, limits)];
   let task = 0;
   try {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.record({ label: labels, size: fc.integer({ min: 0, max: 300 }) }), { minLength: 1, maxLength: 12 }), async (reads) => {
+      fc.asyncProperty(fc.array(fc.record({ label: labels, size: fc.integer({ min: 0, max: 300 }), writer: fc.integer({ min: 0, max: 1 }), reader: fc.integer({ min: 0, max: 1 }) }), { minLength: 1, maxLength: 12 }), async (reads) => {
         const agent = `agent-${task++}`;
-        let previous: Label = TRUSTED;
+        const previous: Label[] = [TRUSTED, TRUSTED];
+        let all: Label = TRUSTED;
         for (const read of reads) {
-          await contexts.readText(agent, 'v'.repeat(read.size), read.label, 'tool:t');
-          const { label, segments } = await contexts.current(agent);
-          assert.ok(labelDominates(label, previous), 'never lower than before');
-          assert.ok(labelDominates(label, read.label), 'at least what was just read');
+          await views[read.writer]!.contexts.readText(agent, 'v'.repeat(read.size), read.label, 'tool:t');
+          all = joinLabels(all, read.label);
+          const { label, segments } = await views[read.reader]!.contexts.current(agent);
+          assert.ok(labelDominates(label, previous[read.reader]!), 'never lower than before');
+          assert.ok(labelDominates(label, all), 'at least everything read in the task, by either process');
           assert.ok(segments.length <= 3 && segments.reduce((s, x) => s + x.text.length, 0) <= 400);
-          previous = label;
+          previous[read.reader] = label;
         }
       }),
       { numRuns: 60 },
     );
   } finally {
-    await store.close();
+    for (const v of views) await v.store.close();
   }
 });
