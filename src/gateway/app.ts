@@ -7,7 +7,7 @@ import type { Mediator } from '../mediator/mediator.js';
 import type { AuthorizedAction, Effect } from '../mediator/stages.js';
 import type { ActionRequest, Verdict } from '../mediator/types.js';
 import type { MailboxTable } from '../store/store.js';
-import { isLabel, untrusted } from '../flow/label.js';
+import { isLabel, untrusted, type Label } from '../flow/label.js';
 import { textOf } from '../flow/segment.js';
 import type { AgentContexts } from '../mesh/agent-context.js';
 import { parseTaskRequest } from '../mesh/task-request.js';
@@ -112,7 +112,7 @@ export function createGatewayApp(options: GatewayOptions): Hono<{ Variables: { p
     // Every message handed over joins the recipient's task (its text, with the label it was sent
     // with) before it is handed over: what it then sends or calls is floored at that label.
     try {
-      for (const m of delivered) await options.contexts.readText(peer, textOf(m.body), isLabel(m.label) ? m.label : untrusted(`agent:${m.from}`), `agent:${m.from}`);
+      for (const m of delivered) await options.contexts.readText(peer, textOf(m.body), deliveredLabel(m.label, m.from), `agent:${m.from}`);
     } catch {
       return c.json({ ok: false, code: 'STAGE_FAILED', reason: 'cannot record the delivery in the agent context now' }, 503);
     }
@@ -140,6 +140,16 @@ export function createGatewayApp(options: GatewayOptions): Hono<{ Variables: { p
   app.notFound((c) => c.json({ ok: false, code: 'NOT_FOUND', reason: 'no such route' }, 404));
   app.onError((_error, c) => c.json({ ok: false, code: 'INTERNAL', reason: 'internal error' }, 500));
   return app;
+}
+
+/**
+ * The label a delivered message adds to its recipient's task: the label it was sent with, except
+ * that the sources of untrusted content are the sender (the ones it declared are its own claim,
+ * and an unbounded number of them would outgrow what an envelope may carry).
+ */
+function deliveredLabel(label: unknown, sender: string): Label {
+  if (!isLabel(label)) return untrusted(`agent:${sender}`);
+  return label.integrity === 'trusted' ? label : { ...label, sources: [`agent:${sender}`] };
 }
 
 function requestShape(input: JsonValue): Omit<ActionRequest, 'transportPeer'> | string {

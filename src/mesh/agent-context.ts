@@ -103,10 +103,11 @@ export class AgentContexts {
     const text = bounded(request);
     const hash = Buffer.from(sha256(text)).toString('base64url');
     const at = this.#clock.now();
+    // Recorded first: no context is ever reset without a record (if the store then fails, the log
+    // shows a start that changed nothing, and the agent stays as tainted as it was).
+    await this.#log.append(adminEntry('task.start', agent, agent, `request sha256:${hash} via ${via}`, at));
     await this.#table.startTask(agent, { text, label: canonicalJson(TRUSTED), source: 'user', generation: 0, echoes: null, at });
     this.#drop(agent);
-    // Recorded after the store changed: a task the log does not show has not started (append throws → caller refuses).
-    await this.#log.append(adminEntry('task.start', agent, agent, `request sha256:${hash} via ${via}`, at));
     return hash;
   }
 
