@@ -23,6 +23,8 @@ export interface McpMemoryBenchResult {
   readonly resultChars: number;
   readonly calls: number;
   readonly refused: number;
+  /** Refusals by MASS code (or JSON-RPC message when there is none). */
+  readonly refusals: Readonly<Record<string, number>>;
   readonly idleRssMb: number;
   readonly peakRssMb: number;
 }
@@ -73,6 +75,7 @@ export async function runMcpMemoryBench(options: { sessionsPerAgent: number; cal
     });
     let calls = 0;
     let refused = 0;
+    const refusals: Record<string, number> = {};
     let peakMb = idle.peakMb;
     const sample = setInterval(() => (peakMb = Math.max(peakMb, memoryOf(pid).peakMb)), 200);
     try {
@@ -90,7 +93,12 @@ export async function runMcpMemoryBench(options: { sessionsPerAgent: number; cal
               for (let i = 0; i < options.callsPerSession; i++) {
                 const text = largeText(options.resultChars, a * 100_000 + s * 1000 + i);
                 calls++;
-                await client.callTool({ name: 'echo', arguments: { text } }).catch(() => refused++);
+                await client.callTool({ name: 'echo', arguments: { text } }).catch((error: unknown) => {
+                  refused++;
+                  const data = (error as { data?: { code?: unknown } }).data;
+                  const code = typeof data?.code === 'string' ? data.code : error instanceof Error ? error.message.slice(0, 60) : 'unknown';
+                  refusals[code] = (refusals[code] ?? 0) + 1;
+                });
               }
             }),
           );
@@ -101,7 +109,7 @@ export async function runMcpMemoryBench(options: { sessionsPerAgent: number; cal
       clearInterval(sample);
     }
     peakMb = Math.max(peakMb, memoryOf(pid).peakMb);
-    return { agents: AGENTS.length, sessionsPerAgent: options.sessionsPerAgent, callsPerSession: options.callsPerSession, resultChars: options.resultChars, calls, refused, idleRssMb: idle.rssMb, peakRssMb: peakMb };
+    return { agents: AGENTS.length, sessionsPerAgent: options.sessionsPerAgent, callsPerSession: options.callsPerSession, resultChars: options.resultChars, calls, refused, refusals, idleRssMb: idle.rssMb, peakRssMb: peakMb };
   } finally {
     if (gateway !== undefined && gateway.exitCode === null) {
       const exited = new Promise((resolve) => gateway!.once('exit', resolve));

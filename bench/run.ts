@@ -68,7 +68,7 @@ const sections: Record<string, () => Promise<string>> = {
     const perAgent = r.sessionsPerAgent * r.callsPerSession * r.resultChars;
     return [
       ...header('MCP gateway memory under a flood'),
-      `The real \`mass up\` process; ${r.agents} agents over mutual TLS, each with ${r.sessionsPerAgent} MCP sessions on \`/mcp/web\` (an upstream over Streamable HTTP echoing its text) making ${r.callsPerSession} calls each with ${(r.resultChars / 1024).toFixed(0)}K-character results of distinct numbers and words (the costliest text to index): ${r.calls} calls, ${(perAgent / 2 ** 20).toFixed(0)} Mi characters read per agent (${r.refused} refused). Default bounds: 512 segments and 2 Mi characters kept per agent, 16 Mi characters of indexes in memory over all agents.`,
+      `The real \`mass up\` process; ${r.agents} agents over mutual TLS, each with ${r.sessionsPerAgent} MCP sessions on \`/mcp/web\` (an upstream over Streamable HTTP echoing its text) making ${r.callsPerSession} calls each with ${(r.resultChars / 1024).toFixed(0)}K-character results of distinct numbers and words (the costliest text to index): ${r.calls} calls, ${(perAgent / 2 ** 20).toFixed(0)} Mi characters read per agent (${r.refused} refused${r.refused === 0 ? '' : `: ${Object.entries(r.refusals).map(([code, count]) => `${count} ${code}`).join(', ')}`}). Default bounds: 512 segments and 2 Mi characters kept per agent, 16 Mi characters of indexes in memory over all agents.`,
       '',
       '| measure | value | ceiling |',
       '|---|---:|---:|',
