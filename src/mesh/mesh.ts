@@ -181,7 +181,7 @@ export class Mesh implements TaskHost {
    * Mediates one action of `agent` whose effect runs outside the mesh (a gateway forwarding a tool
    * call to an upstream server). The action is signed as `act` signs it, with `options.label` as the
    * agent's context label (default: trusted, a task the user started), `options.context` as what the
-   * gateway saw the agent read in this session, and `options.capability` as the delegation chain it
+   * gateway saw the agent read in its task, and `options.capability` as the delegation chain it
    * acts under. Returns the verdict, never throws a refusal; throws TypeError for a body that is not JSON.
    */
   async mediate(agent: string, kind: ActionKind, target: string, body: JsonValue, effect: Effect, options: MediateOptions = {}): Promise<Verdict> {

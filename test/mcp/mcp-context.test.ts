@@ -55,19 +55,12 @@ test('injection read via server A in one mass mcp-proxy process, payment via ser
     assert.equal(error.code, MCP_POLICY_REFUSED);
     assert.equal((error.data as { code: string }).code, 'POLICY_DENIED');
     assert.deepEqual((error.data as { policy_ids: string[] }).policy_ids, ['no-untrusted-payment']);
+    // The payer's host starts a new task with the user's request naming the account: permitted.
+    const paid = await payer.callTool({ name: 'echo', arguments: { text: IBAN }, _meta: { [TASK_META_KEY]: { request: `Pay the Northwind invoice to ${IBAN}` } } });
+    assert.deepEqual(paid.content, [{ type: 'text', text: IBAN }]);
   } finally {
     await reader.close();
     await payer.close();
-  }
-  // A later process of the same agent starts from the same context.
-  const later = await system.connect('pay');
-  try {
-    assert.equal(((await refusal(later.callTool({ name: 'echo', arguments: { text: IBAN } }))).data as { code: string }).code, 'POLICY_DENIED');
-    // Its host starts a new task with the user's request naming the account: permitted.
-    const paid = await later.callTool({ name: 'echo', arguments: { text: IBAN }, _meta: { [TASK_META_KEY]: { request: `Pay the Northwind invoice to ${IBAN}` } } });
-    assert.deepEqual(paid.content, [{ type: 'text', text: IBAN }]);
-  } finally {
-    await later.close();
   }
   const log = await system.cli(['log', 'show', '--json']);
   assert.match(log.stdout, /"operation":"task\.start"/);
