@@ -7,9 +7,10 @@ import type { Mediator } from '../mediator/mediator.js';
 import type { AuthorizedAction, Effect } from '../mediator/stages.js';
 import type { ActionRequest, Verdict } from '../mediator/types.js';
 import type { MailboxTable } from '../store/store.js';
+import { parseDeclassification } from '../flow/declassify.js';
 import { isLabel, untrusted, type Label } from '../flow/label.js';
 import { textOf } from '../flow/segment.js';
-import type { AgentContexts } from '../mesh/agent-context.js';
+import type { AgentContexts, AgentTaskContext } from '../mesh/agent-context.js';
 import { parseTaskRequest } from '../mesh/task-request.js';
 import type { McpGateway } from './mcp-route.js';
 
@@ -72,7 +73,7 @@ export function createGatewayApp(options: GatewayOptions): Hono<{ Variables: { p
       return c.json({ ok: false, code: 'STAGE_FAILED', reason: 'cannot read the agent context now' }, 503);
     }
     const request: ActionRequest = { ...shape, transportPeer: peer, observedLabel: context.label, context: context.segments };
-    const verdict = await options.mediator.mediate(request, effectFor(request, options));
+    const verdict = await options.mediator.mediate(request, effectFor(request, options, context));
     if (verdict.ok && (request.kind === 'tool' || request.kind === 'memory.read')) {
       // What it gets back joins its task before it sees it; unrecorded, it is withheld.
       try {
@@ -164,10 +165,20 @@ function requestShape(input: JsonValue): Omit<ActionRequest, 'transportPeer'> | 
   return { kind, target, body, envelope, ...(capability === undefined ? {} : { capability }) };
 }
 
-/** What an allowed action does at the gateway: messages go to the recipient's mailbox; tools to their executors. */
-function effectFor(request: ActionRequest, options: GatewayOptions): Effect {
+/**
+ * What an allowed action does at the gateway: messages go to the recipient's mailbox; tools to
+ * their executors; a declassification lowers the agent's task context (`context`, as decided on).
+ */
+function effectFor(request: ActionRequest, options: GatewayOptions, context: AgentTaskContext): Effect {
   return {
     run: async (action) => {
+      if (request.kind === 'declassify') {
+        if (request.target !== action.actor) throw new MassError('EXECUTION_FAILED', 'an agent declassifies its own task only');
+        // Unless it read more since the decision, which then did not cover it: it must ask again.
+        const applied = await options.contexts.declassify(action.actor, parseDeclassification(request.body), context.version);
+        if (!applied) throw new MassError('EXECUTION_FAILED', `"${action.actor}" read more since this declassification was decided; send it again`);
+        return null;
+      }
       if (request.kind === 'message') {
         const id = await options.mailbox.put({
           recipient: request.target,

@@ -3,6 +3,7 @@ import type { AuditLog } from '../audit/log.js';
 import type { Clock } from '../core/clock.js';
 import { sha256 } from '../core/hash.js';
 import { canonicalJson, type JsonValue } from '../core/json.js';
+import { declassify, type Declassification } from '../flow/declassify.js';
 import { isLabel, joinLabels, TRUSTED, untrusted, type Label } from '../flow/label.js';
 import { indexText } from '../flow/match.js';
 import { MAX_SEGMENT_TEXT, segment, textOf, type Segment } from '../flow/segment.js';
@@ -22,6 +23,8 @@ export interface AgentContextLimits {
 export interface AgentTaskContext {
   readonly label: Label;
   readonly segments: readonly Segment[];
+  /** Which state of the store this is (the task's number and the last row seen), for `declassify`. */
+  readonly version: { readonly task: number; readonly seq: number };
 }
 
 interface Cached {
@@ -111,6 +114,18 @@ export class AgentContexts {
     return hash;
   }
 
+  /**
+   * Applies a declassification the mediator permitted for `agent` to its whole task — what it read
+   * and the floor — provided nothing changed since `seen` (the context the decision was made on).
+   * False when it did: the agent must ask again, so nothing it read after the decision is lowered.
+   */
+  async declassify(agent: string, lowered: Declassification, seen: AgentTaskContext['version']): Promise<boolean> {
+    const change = (text: string) => canonicalJson(declassify(parseLabel(text, 'stored'), lowered));
+    const done = await this.#table.relabel(agent, seen.task, seen.seq, change);
+    if (done) this.#drop(agent);
+    return done;
+  }
+
   /** Appends a result `agent` received (a tool's output) to its task; see resultSegment for `args` and `inputs`. */
   async readResult(agent: string, result: JsonValue, label: Label, source: string, args: JsonValue, inputs: Label): Promise<void> {
     const echoes = inputs.integrity === 'trusted' ? null : { text: bounded(textOf(args)), label: canonicalJson(echoLabel(inputs)) };
@@ -186,7 +201,7 @@ export class AgentContexts {
     this.#cache.delete(agent);
     this.#cache.set(agent, entry);
     this.#evict(agent);
-    return { label: entry.label, segments: entry.items.map((i) => i.segment) };
+    return { label: entry.label, segments: entry.items.map((i) => i.segment), version: { task: entry.task, seq: entry.last } };
   }
 
   /** Drops least recently used agents from memory (never the one in use) until within `cacheChars`. */

@@ -31,6 +31,7 @@ export class SqliteAgentContext implements AgentContextTable {
   readonly #start: (agent: string, row: NewRow) => void;
   readonly #append: (agent: string, row: NewRow, bounds: AgentContextBounds) => void;
   readonly #read: (agent: string, task: number, after: number) => AgentContextSnapshot;
+  readonly #relabel: (agent: string, task: number, upTo: number, change: (label: string) => string) => boolean;
 
   constructor(db: Database.Database) {
     const insert = db.prepare(
@@ -91,6 +92,20 @@ export class SqliteAgentContext implements AgentContextTable {
       })
       .immediate.bind(null) as (agent: string, row: NewRow, bounds: AgentContextBounds) => void;
 
+    const last = db.prepare<[string], { last: number | null }>('SELECT MAX(seq) AS last FROM agent_context WHERE agent = ?');
+    const labelsOf = db.prepare<[string], { seq: number; label: string; echoes_label: string | null }>('SELECT seq, label, echoes_label FROM agent_context WHERE agent = ?');
+    const setLabels = db.prepare('UPDATE agent_context SET label = ?, echoes_label = ? WHERE seq = ?');
+    const renumber = db.prepare('UPDATE agent_tasks SET task = task + 1, floor = ? WHERE agent = ?');
+    this.#relabel = db
+      .transaction((agent: string, current: number, upTo: number, change: (label: string) => string): boolean => {
+        const state = task.get(agent);
+        if (state === undefined || state.task !== current || (last.get(agent)?.last ?? 0) !== upTo) return false;
+        for (const r of labelsOf.all(agent)) setLabels.run(change(r.label), r.echoes_label === null ? null : change(r.echoes_label), r.seq);
+        renumber.run(state.floor === null ? null : change(state.floor), agent);
+        return true;
+      })
+      .immediate.bind(null) as (agent: string, task: number, upTo: number, change: (label: string) => string) => boolean;
+
     this.#read = db.transaction((agent: string, current: number, after: number): AgentContextSnapshot => {
       const state = task.get(agent);
       if (state === undefined) return { task: 0, floor: null, first: null, rows: [] };
@@ -115,6 +130,10 @@ export class SqliteAgentContext implements AgentContextTable {
 
   append(agent: string, read: NewRow, bounds: AgentContextBounds): Promise<void> {
     return attempt(() => this.#append(agent, read, bounds), 'cannot record what the agent read');
+  }
+
+  relabel(agent: string, task: number, upTo: number, change: (label: string) => string): Promise<boolean> {
+    return attempt(() => this.#relabel(agent, task, upTo, change), "cannot declassify the agent's task context");
   }
 
   read(agent: string, task: number, after: number): Promise<AgentContextSnapshot> {

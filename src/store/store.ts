@@ -253,6 +253,12 @@ export interface AgentContextTable {
   startTask(agent: string, request: Omit<AgentContextRow, 'seq' | 'kind'>): Promise<void>;
   /** Atomically appends a read to the agent's current task (one is opened if none), then folds the oldest reads past `bounds` into the floor. */
   append(agent: string, read: Omit<AgentContextRow, 'seq' | 'kind'>, bounds: AgentContextBounds): Promise<void>;
+  /**
+   * A mediated declassification of the agent's task: atomically rewrites the label of every row and
+   * the floor with `change`, and numbers the task anew (every reader starts over) — only if the task
+   * is still `task` and nothing was read after `upTo` (else false: the decision did not see it).
+   */
+  relabel(agent: string, task: number, upTo: number, change: (label: string) => string): Promise<boolean>;
   /** The agent's task: its rows with seq > `after` when `task` is still current, else all of them. */
   read(agent: string, task: number, after: number): Promise<AgentContextSnapshot>;
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -22,6 +22,7 @@ let gateway: GatewayRuntime;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mass-inbox-context-'));
   assert.equal(await run(['init'], { cwd: dir, out: () => undefined, err: () => undefined }), 0);
+  writeFileSync(join(dir, 'policies', 'declassify.cedar'), '@id("billing-endorses-reviewed-tickets")\npermit (principal == Agent::"billing", action == Action::"declassify", resource == Agent::"billing");\n');
   gateway = await startUp(loadConfigFile(join(dir, 'mass.yaml')), { host: '127.0.0.1', port: 0 });
 });
 
@@ -44,9 +45,9 @@ async function call(agent: string, method: 'GET' | 'POST', path: string, body?: 
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
-async function envelope(agent: string, kind: 'message' | 'tool', target: string, body: Record<string, unknown>, label: Label) {
+async function envelope(agent: string, kind: 'message' | 'tool' | 'declassify', target: string, body: Record<string, unknown>, label: Label) {
   const key = await gateway.mesh.registry.signingKey(agent);
-  const aud = kind === 'message' ? `agent:${target}` : `tool:${target}`;
+  const aud = kind === 'tool' ? `tool:${target}` : `agent:${target}`;
   const signed = await signEnvelope(key, { iss: agent, aud, act: kind, body, label }, systemClock);
   return call(agent, 'POST', '/v1/envelopes', { kind, target, body, envelope: signed });
 }
@@ -89,4 +90,16 @@ test('a message delivered after a new task taints it again, and its text is kept
   assert.ok(context.segments.some((s) => s.text.includes('Forwarded')), 'the message text is in the context, for argument provenance');
   const refused = await envelope('billing', 'tool', 'refund', REFUND, TRUSTED);
   assert.equal(refused.json.code, 'APPROVAL_REQUIRED');
+});
+
+test('a mediated declassification lowers the remote agent’s whole task, as permitted by policy', async () => {
+  await call('billing', 'POST', '/v1/tasks', { request: 'Handle the billing queue' });
+  await envelope('router', 'message', 'billing', { text: TICKET }, untrusted('tool:read_ticket'));
+  await call('billing', 'GET', '/v1/inbox');
+  assert.equal((await envelope('billing', 'tool', 'refund', REFUND, TRUSTED)).json.code, 'APPROVAL_REQUIRED');
+  const endorsed = await envelope('billing', 'declassify', 'billing', { to: { integrity: 'trusted' }, reason: 'a person reviewed the ticket' }, TRUSTED);
+  assert.equal(endorsed.status, 200, JSON.stringify(endorsed.json));
+  assert.equal((await gateway.mesh.contexts.current('billing')).label.integrity, 'trusted');
+  const permitted = await envelope('billing', 'tool', 'refund', REFUND, TRUSTED);
+  assert.equal(permitted.json.stage, 'execute', JSON.stringify(permitted.json));
 });

@@ -56,6 +56,26 @@ test('two processes on one store: a read recorded by one taints the agent in the
   }
 });
 
+test('a declassification decided on an older context is not applied: what was read since is never lowered', async () => {
+  const path = join(dir, `declassify-${n++}.db`);
+  const a = await opened(path);
+  const b = await opened(path);
+  try {
+    await a.contexts.readText('support', 'reviewed document', untrusted('tool:docs'), 'tool:docs');
+    const decidedOn = await a.contexts.current('support');
+    await b.contexts.readText('support', 'a new web page', untrusted('tool:web'), 'tool:web');
+    assert.equal(await a.contexts.declassify('support', { integrity: 'trusted', reason: 'reviewed' }, decidedOn.version), false);
+    assert.equal((await b.contexts.current('support')).label.integrity, 'untrusted');
+    const now = await a.contexts.current('support');
+    assert.equal(await a.contexts.declassify('support', { integrity: 'trusted', reason: 'reviewed' }, now.version), true);
+    assert.equal((await b.contexts.current('support')).label.integrity, 'trusted', 'the other process sees the whole task lowered');
+  } finally {
+    await a.log.flush();
+    await a.store.close();
+    await b.store.close();
+  }
+});
+
 test('concurrent writers on one store never lose a read', async () => {
   const path = join(dir, `concurrent-${n++}.db`);
   const writers = await Promise.all([opened(path), opened(path), opened(path)]);
