@@ -5,6 +5,7 @@ import { runAuditLogBench } from './audit-log.js';
 import { runCapabilityBench } from './capability.js';
 import { runDetectBench } from './detect.js';
 import { runMcpBench } from './mcp.js';
+import { runMcpMemoryBench } from './mcp-memory.js';
 import { runRedTeamBench } from './redteam.js';
 import { formatTable, type Measurement } from './measure.js';
 import { runMediationBench } from './mediation.js';
@@ -60,6 +61,19 @@ const sections: Record<string, () => Promise<string>> = {
       formatTable([direct, proxied]),
       '',
       `- added latency: +${(proxied.medianUs - direct.medianUs).toFixed(0)} µs median, +${(proxied.p99Us - direct.p99Us).toFixed(0)} µs p99 (goal: ≤ 500 µs p99); ratio ${(proxied.medianUs / direct.medianUs).toFixed(2)}× median, ${(proxied.p99Us / direct.p99Us).toFixed(2)}× p99`,
+    ].join('\n');
+  },
+  'mcp-memory': async () => {
+    const r = await runMcpMemoryBench(quick ? { sessionsPerAgent: 4, callsPerSession: 2, resultChars: 256 * 1024 } : { sessionsPerAgent: 16, callsPerSession: 8, resultChars: 256 * 1024 });
+    const perAgent = r.sessionsPerAgent * r.callsPerSession * r.resultChars;
+    return [
+      ...header('MCP gateway memory under a flood'),
+      `The real \`mass up\` process; ${r.agents} agents over mutual TLS, each with ${r.sessionsPerAgent} MCP sessions on \`/mcp/web\` (an upstream over Streamable HTTP echoing its text) making ${r.callsPerSession} calls each with ${(r.resultChars / 1024).toFixed(0)}K-character results of distinct numbers and words (the costliest text to index): ${r.calls} calls, ${(perAgent / 2 ** 20).toFixed(0)} Mi characters read per agent (${r.refused} refused${r.refused === 0 ? '' : `: ${Object.entries(r.refusals).map(([code, count]) => `${count} ${code}`).join(', ')}`}). Default bounds: 512 segments and 2 Mi characters kept per agent, 16 Mi characters of indexes in memory over all agents.`,
+      '',
+      '| measure | value | ceiling |',
+      '|---|---:|---:|',
+      `| RSS after start | ${r.idleRssMb.toFixed(0)} MB | |`,
+      `| peak RSS (VmHWM) during the flood | ${r.peakRssMb.toFixed(0)} MB | 1024 MB |`,
     ].join('\n');
   },
   redteam: async () => {

@@ -7,6 +7,11 @@ import type { Mediator } from '../mediator/mediator.js';
 import type { AuthorizedAction, Effect } from '../mediator/stages.js';
 import type { ActionRequest, Verdict } from '../mediator/types.js';
 import type { AgentRecord, MailboxTable } from '../store/store.js';
+import { parseDeclassification } from '../flow/declassify.js';
+import { isLabel, untrusted, type Label } from '../flow/label.js';
+import { textOf } from '../flow/segment.js';
+import type { AgentContexts, AgentTaskContext } from '../mesh/agent-context.js';
+import { parseTaskRequest } from '../mesh/task-request.js';
 import type { McpGateway } from './mcp-route.js';
 import { peerRefusal } from './peer-refusal.js';
 
@@ -21,6 +26,8 @@ export interface GatewayOptions {
   readonly peerOf: (c: Context) => Promise<string | undefined>;
   /** The agent registry (status read on every request: a revoked or quarantined agent is refused on every route). */
   readonly agents: { get(id: string): Promise<AgentRecord | undefined> };
+  /** Each agent's task context: what the gateway delivered to it, floor of what it may declare. */
+  readonly contexts: AgentContexts;
   /** Serves `/mcp/<server>` (MCP over Streamable HTTP; mTLS peer or capability token), if given. */
   readonly mcp?: McpGateway;
 }
@@ -72,18 +79,60 @@ export function createGatewayApp(options: GatewayOptions): Hono<{ Variables: { p
     }
     const shape = requestShape(input);
     if (typeof shape === 'string') return c.json({ ok: false, code: 'REQUEST_MALFORMED', reason: shape }, 400);
-    const request: ActionRequest = { ...shape, transportPeer: peer };
-    const verdict = await options.mediator.mediate(request, effectFor(request, options));
+    // The peer's task so far: its declared label is floored at what the gateway delivered to it,
+    // and its arguments are traced in what it read.
+    let context;
+    try {
+      context = await options.contexts.current(peer);
+    } catch {
+      return c.json({ ok: false, code: 'STAGE_FAILED', reason: 'cannot read the agent context now' }, 503);
+    }
+    const request: ActionRequest = { ...shape, transportPeer: peer, observedLabel: context.label, context: context.segments };
+    const verdict = await options.mediator.mediate(request, effectFor(request, options, context));
+    if (verdict.ok && (request.kind === 'tool' || request.kind === 'memory.read')) {
+      // What it gets back joins its task before it sees it; unrecorded, it is withheld.
+      try {
+        await options.contexts.readResult(peer, verdict.result, verdict.label, `${request.kind === 'tool' ? 'tool' : 'memory'}:${request.target}`, request.body, verdict.inputs);
+      } catch {
+        return c.json({ ok: false, action_id: verdict.actionId, code: 'STAGE_FAILED', reason: 'the result cannot be recorded in the agent context; it is withheld' }, 503);
+      }
+    }
     return respond(c, verdict);
+  });
+
+  // A new task for the peer, from the user's (trusted) request: what it read before no longer counts.
+  app.post('/v1/tasks', async (c) => {
+    const peer = c.get('peer');
+    // Attacker-controlled: JSON with exactly one field, a bounded string (bodyLimit bounds the bytes).
+    let input: unknown;
+    try {
+      input = await c.req.json();
+    } catch {
+      return c.json({ ok: false, code: 'REQUEST_MALFORMED', reason: 'body must be JSON' }, 400);
+    }
+    const request = parseTaskRequest(input, 'body');
+    if (typeof request !== 'string') return c.json({ ok: false, code: 'REQUEST_MALFORMED', reason: request.error }, 400);
+    try {
+      const hash = await options.contexts.startTask(peer, request, 'https:/v1/tasks');
+      return c.json({ ok: true, request_sha256: hash });
+    } catch {
+      return c.json({ ok: false, code: 'STAGE_FAILED', reason: 'cannot start the task now' }, 503);
+    }
   });
 
   app.get('/v1/inbox', async (c) => {
     const peer = c.get('peer');
     const limit = Math.min(1000, Math.max(1, Number(c.req.query('limit') ?? '100') || 100));
     const messages = await options.mailbox.pending(peer, limit);
-    return c.json({
-      messages: messages.map((m) => ({ id: m.id, from: m.sender, body: JSON.parse(m.body) as unknown, label: JSON.parse(m.label) as unknown, action_id: m.actionId, at: m.at })),
-    });
+    const delivered = messages.map((m) => ({ id: m.id, from: m.sender, body: JSON.parse(m.body) as JsonValue, label: JSON.parse(m.label) as unknown, action_id: m.actionId, at: m.at }));
+    // Every message handed over joins the recipient's task (its text, with the label it was sent
+    // with) before it is handed over: what it then sends or calls is floored at that label.
+    try {
+      for (const m of delivered) await options.contexts.readText(peer, textOf(m.body), deliveredLabel(m.label, m.from), `agent:${m.from}`);
+    } catch {
+      return c.json({ ok: false, code: 'STAGE_FAILED', reason: 'cannot record the delivery in the agent context now' }, 503);
+    }
+    return c.json({ messages: delivered });
   });
 
   app.post('/v1/inbox/ack', async (c) => {
@@ -109,6 +158,16 @@ export function createGatewayApp(options: GatewayOptions): Hono<{ Variables: { p
   return app;
 }
 
+/**
+ * The label a delivered message adds to its recipient's task: the label it was sent with, except
+ * that the sources of untrusted content are the sender (the ones it declared are its own claim,
+ * and an unbounded number of them would outgrow what an envelope may carry).
+ */
+function deliveredLabel(label: unknown, sender: string): Label {
+  if (!isLabel(label)) return untrusted(`agent:${sender}`);
+  return label.integrity === 'trusted' ? label : { ...label, sources: [`agent:${sender}`] };
+}
+
 function requestShape(input: JsonValue): Omit<ActionRequest, 'transportPeer'> | string {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return 'body must be a JSON object';
   const { kind, target, body, envelope, capability } = input as Record<string, JsonValue | undefined>;
@@ -121,10 +180,20 @@ function requestShape(input: JsonValue): Omit<ActionRequest, 'transportPeer'> | 
   return { kind, target, body, envelope, ...(capability === undefined ? {} : { capability }) };
 }
 
-/** What an allowed action does at the gateway: messages go to the recipient's mailbox; tools to their executors. */
-function effectFor(request: ActionRequest, options: GatewayOptions): Effect {
+/**
+ * What an allowed action does at the gateway: messages go to the recipient's mailbox; tools to
+ * their executors; a declassification lowers the agent's task context (`context`, as decided on).
+ */
+function effectFor(request: ActionRequest, options: GatewayOptions, context: AgentTaskContext): Effect {
   return {
     run: async (action) => {
+      if (request.kind === 'declassify') {
+        if (request.target !== action.actor) throw new MassError('EXECUTION_FAILED', 'an agent declassifies its own task only');
+        // Unless it read more since the decision, which then did not cover it: it must ask again.
+        const applied = await options.contexts.declassify(action.actor, parseDeclassification(request.body), context.version);
+        if (!applied) throw new MassError('EXECUTION_FAILED', `"${action.actor}" read more since this declassification was decided; send it again`);
+        return null;
+      }
       if (request.kind === 'message') {
         const id = await options.mailbox.put({
           recipient: request.target,

@@ -62,10 +62,11 @@ interface Session {
  * certificate and a chain: they must name the same agent (401 PEER_MISMATCH). Neither: 401. Then
  * the server name (404 if not in `mcpServers`).
  *
- * Sessions: each (Mcp-Session-Id) has its own McpProxy — its own context label — bound to the
- * agent and chain that opened it; a request on it by anyone else is answered 404, as for an
- * unknown id, and recorded. A session holds a Server, a transport and a proxy with what the agent
- * read in it, so sessions are bounded: closed after `sessionIdleMs` without a request (default 10
+ * Sessions: each (Mcp-Session-Id) has its own McpProxy bound to the agent and chain that opened
+ * it; the task context (label and what the agent read) is the agent's, shared by all its sessions
+ * on every server and process on the store (mesh/agent-context.ts). A request on a session by
+ * anyone else is answered 404, as for an unknown id, and recorded. A session holds a Server and a
+ * transport, so sessions are bounded: closed after `sessionIdleMs` without a request (default 10
  * minutes: a client that went quiet that long is gone or can initialize again); at most
  * `maxSessionsPerAgent` per agent (16; the agent's least recently used makes room, so a client
  * that leaks sessions only hurts itself); at most `maxSessions` in all (1024; past it, 503).

@@ -85,7 +85,7 @@ export async function startUp(config: MassConfig, options: UpOptions): Promise<G
       }
       return { key: c.privateKeyPem, cert: c.certificatePem, ca: (await loadCertificateAuthority(store)).pem, crl: await buildCrl(store) };
     };
-    const app = createGatewayApp({ mediator: mesh.mediator, mailbox: store.mailbox, peerOf: agentPeerOf(store, trustDomain), agents: mesh.registry, mcp });
+    const app = createGatewayApp({ mediator: mesh.mediator, mailbox: store.mailbox, peerOf: agentPeerOf(store, trustDomain), agents: mesh.registry, contexts: mesh.contexts, mcp });
     const running = await startGateway(app, await tls(credentials), { host: options.host, port: options.port });
     const refreshCredentials = async (): Promise<void> => {
       if (needsRotation(credentials)) credentials = await issueCertificate(store, config, { gateway: true, server: { hosts } });

@@ -7,11 +7,11 @@ import { systemClock } from '../core/clock.js';
 import { resourceCovers } from '../capability/attenuate.js';
 import type { Capability } from '../capability/capability.js';
 import { ToolPoisoningDetector } from '../detect/tool-poisoning.js';
-import { joinLabels, TRUSTED, type Label } from '../flow/label.js';
-import { resultSegment, SegmentList } from '../flow/segment.js';
+import type { Label } from '../flow/label.js';
 import { DEFAULT_POISONING_THRESHOLD, ToolPins } from './pins.js';
 import type { Mesh } from '../mesh/mesh.js';
-import { MCP_POLICY_REFUSED, MCP_UPSTREAM_UNAVAILABLE, proxyRefusal, refusalError } from './refusal.js';
+import { MCP_NOT_INITIALIZED, MCP_POLICY_REFUSED, MCP_UPSTREAM_UNAVAILABLE, proxyRefusal, refusalError } from './refusal.js';
+import { taskRequestOf } from './task-meta.js';
 import type { Upstream } from './upstream.js';
 import { canEverCall } from './visibility.js';
 
@@ -39,10 +39,6 @@ export interface McpProxyOptions {
 export class McpProxy {
   readonly #o: McpProxyOptions;
   readonly #pins: ToolPins;
-  /** The agent's context label for this session: the join of every output it received. */
-  #label: Label = TRUSTED;
-  /** What the agent received in this session, labelled (argument provenance for later calls). */
-  readonly #segments = new SegmentList();
   /** Whether this proxy has listed (and pinned) the upstream's tools yet. */
   #listed = false;
 
@@ -56,16 +52,46 @@ export class McpProxy {
     this.#pins = new ToolPins({ table: mesh.store.mcpTools, log: mesh.log, clock: systemClock, ...detector });
   }
 
-  get label(): Label {
-    return this.#label;
+  /** The agent's task context label now (shared with its other sessions, servers and processes). */
+  async label(): Promise<Label> {
+    return (await this.#o.mesh.contexts.current(this.#o.agent)).label;
   }
 
-  /** A server instance for one client connection. */
+  /**
+   * A server instance for one client connection. Nothing is served before the client completed
+   * `initialize` (a request before it is refused with JSON-RPC -32600). A request whose `_meta`
+   * carries `dev.mass/task` starts a new task for the agent first (see taskRequestOf).
+   */
   createServer(): Server {
     const server = new Server({ name: `mass-mcp-proxy/${this.#o.server}`, version: '0.1.0' }, { capabilities: { tools: {} } });
-    server.setRequestHandler('tools/list', () => this.listTools());
-    server.setRequestHandler('tools/call', (request) => this.callTool(request.params.name, request.params.arguments));
+    const ready = async (meta: unknown) => {
+      if (server.getClientVersion() === undefined) throw proxyRefusal(MCP_NOT_INITIALIZED, 'REQUEST_MALFORMED', 'the client has not completed initialize');
+      await this.#maybeStartTask(meta);
+    };
+    server.setRequestHandler('tools/list', async (request) => {
+      await ready(request.params?._meta);
+      return this.listTools();
+    });
+    server.setRequestHandler('tools/call', async (request) => {
+      await ready(request.params._meta);
+      return this.callTool(request.params.name, request.params.arguments);
+    });
     return server;
+  }
+
+  /** Starts a task for the agent when the host put a request in `_meta` (task-meta.ts). */
+  async #maybeStartTask(meta: unknown): Promise<void> {
+    const request = taskRequestOf(meta);
+    if (typeof request !== 'string') {
+      if (request.error !== undefined) throw proxyRefusal(-32602, 'REQUEST_MALFORMED', request.error);
+      return;
+    }
+    try {
+      await this.#o.mesh.contexts.startTask(this.#o.agent, request, `mcp:${this.#o.server}`);
+    } catch (error) {
+      this.#log(`cannot start a task: ${describe(error)}`);
+      throw proxyRefusal(MCP_POLICY_REFUSED, 'STAGE_FAILED', 'cannot start the task now');
+    }
   }
 
   /** Serves one client over stdio until it closes its end. */
@@ -119,9 +145,11 @@ export class McpProxy {
     if (!this.#listed) await this.listTools().catch(() => undefined);
     let verdict;
     try {
+      // The agent's whole task so far, as every session of it on every server has recorded it.
+      const context = await mesh.contexts.current(agent);
       verdict = await mesh.mediate(agent, 'tool', `${server}/${name}`, body, {
         run: async () => (await upstream.callTool(name, body)) as unknown as JsonValue,
-      }, { label: this.#label, context: this.#segments.items, ...(this.#o.capability === undefined ? {} : { capability: this.#o.capability }) });
+      }, { label: context.label, context: context.segments, ...(this.#o.capability === undefined ? {} : { capability: this.#o.capability }) });
     } catch (error) {
       // Signing failed (no key for the agent…): nothing was forwarded.
       this.#log(`cannot mediate ${server}/${name}: ${describe(error)}`);
@@ -131,9 +159,14 @@ export class McpProxy {
       this.#log(`refused ${server}/${name} at ${verdict.stage} [${verdict.code}]: ${verdict.reason}${verdict.stage === 'execute' ? ` (upstream ${upstream.state})` : ''}`);
       throw refusalError(verdict);
     }
-    // The result carries the server's output label, raised by what the detectors found in it.
-    this.#label = joinLabels(this.#label, verdict.label);
-    this.#segments.add(resultSegment(verdict.result, verdict.label, `tool:${server}/${name}`, body as JsonValue, verdict.inputs));
+    // The result carries the server's output label, raised by what the detectors found in it. It
+    // joins the agent's task before the client sees it: if it cannot be recorded, it is not returned.
+    try {
+      await mesh.contexts.readResult(agent, verdict.result, verdict.label, `tool:${server}/${name}`, body as JsonValue, verdict.inputs);
+    } catch (error) {
+      this.#log(`cannot record the result of ${server}/${name}: ${describe(error)}`);
+      throw proxyRefusal(MCP_POLICY_REFUSED, 'STAGE_FAILED', 'the result cannot be recorded in the agent context; it is withheld');
+    }
     return verdict.result as unknown as CallToolResult;
   }
 

@@ -10,6 +10,7 @@ import type { Verdict } from '../mediator/types.js';
  * | -32010 | refused by MASS (policy, identity, approval, record): never reached the upstream |
  * | -32011 | permitted, but the upstream failed (crash, timeout, malformed or error answer)   |
  * | -32012 | tools/list: the upstream server is unavailable (it is started again on next use) |
+ * | -32600 | a request before the client completed `initialize` (JSON-RPC "invalid request")  |
  *
  * The codes avoid those MCP and its SDKs give a meaning: -32000/-32001 (connection closed, request
  * timeout in the SDKs), -32002 (resource not found, rewritten to -32602 by the v2 server SDK),
@@ -21,6 +22,8 @@ import type { Verdict } from '../mediator/types.js';
 export const MCP_POLICY_REFUSED = -32010;
 export const MCP_UPSTREAM_FAILED = -32011;
 export const MCP_UPSTREAM_UNAVAILABLE = -32012;
+/** JSON-RPC "invalid request": a request before the client completed `initialize`. */
+export const MCP_NOT_INITIALIZED = -32600;
 
 export interface RefusalData {
   readonly decision: 'allow' | 'deny' | 'approval';

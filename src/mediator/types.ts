@@ -25,6 +25,12 @@ export interface ActionRequest {
   readonly sender?: string;
   /** The sender's context label as tracked by an in-process host (ignored when an envelope carries one). */
   readonly label?: Label;
+  /**
+   * The label of everything the host or gateway delivered to the acting agent in its task (its
+   * mailbox reads, tool results). The label stage floors the declared label at it: an agent cannot
+   * declare itself cleaner than what it was given to read.
+   */
+  readonly observedLabel?: Label;
   /** The agent the transport authenticated (the SPIFFE ID of an mTLS peer): it must be the signer. */
   readonly transportPeer?: string;
   /** The capability chain (compact serialization) the action relies on. */

@@ -32,6 +32,7 @@ import { AuditRecorder } from '../audit/recorder.js';
 import { PolicyEngine } from '../policy/engine.js';
 import type { PolicySource } from '../policy/load.js';
 import { openStore } from '../store/open.js';
+import { AgentContexts, type AgentContextLimits } from './agent-context.js';
 import { AgentHandle, MediationError, TaskContext, type MessageHandler, type TaskHost, type ToolHandler } from './task.js';
 import type { Store } from '../store/store.js';
 
@@ -56,6 +57,8 @@ export interface MeshOptions {
   readonly autoRegister?: boolean;
   /** `monitor`: decide and record, but do not enforce (see MediatorOptions.mode). Default `enforce`. */
   readonly mode?: 'enforce' | 'monitor';
+  /** Bounds of each agent's task context (agent-context.ts). */
+  readonly contexts?: AgentContextLimits;
 }
 
 /** How a gateway describes the agent behind an action it mediates (Mesh.mediate). */
@@ -76,6 +79,8 @@ export class Mesh implements TaskHost {
   /** The audit log of the store (the default recorder). */
   readonly log: AuditLog;
   readonly events: EventObserver;
+  /** Each agent's task context, shared by its sessions on every gateway and process on the store. */
+  readonly contexts: AgentContexts;
   readonly #clock: Clock;
   readonly #signed: boolean;
   readonly #ownsStore: boolean;
@@ -100,6 +105,7 @@ export class Mesh implements TaskHost {
     mediatorTimeouts: { stageTimeoutMs: number; approvalTimeoutMs: number; executeTimeoutMs: number };
     keepArguments: (request: ActionRequest) => boolean;
     mode: 'enforce' | 'monitor';
+    contexts: AgentContexts;
   }) {
     this.config = parts.config;
     this.store = parts.store;
@@ -112,6 +118,7 @@ export class Mesh implements TaskHost {
     this.events = parts.events;
     this.#replay = parts.replay;
     this.log = parts.log;
+    this.contexts = parts.contexts;
     this.mediator = new Mediator({ stages: parts.stages, clock: parts.clock, ...parts.mediatorTimeouts, keepArguments: parts.keepArguments, mode: parts.mode });
   }
 
@@ -189,7 +196,7 @@ export class Mesh implements TaskHost {
    * Mediates one action of `agent` whose effect runs outside the mesh (a gateway forwarding a tool
    * call to an upstream server). The action is signed as `act` signs it, with `options.label` as the
    * agent's context label (default: trusted, a task the user started), `options.context` as what the
-   * gateway saw the agent read in this session, and `options.capability` as the delegation chain it
+   * gateway saw the agent read in its task, and `options.capability` as the delegation chain it
    * acts under. Returns the verdict, never throws a refusal; throws TypeError for a body that is not JSON.
    */
   async mediate(agent: string, kind: ActionKind, target: string, body: JsonValue, effect: Effect, options: MediateOptions = {}): Promise<Verdict> {
@@ -289,7 +296,7 @@ export async function createMesh(config: MassConfig | MassConfigInput, options: 
       observe: events as Observer,
     };
     const stages: Stages = { ...defaults, ...options.stages };
-    return new Mesh({ config: loaded, store, ownsStore: options.store === undefined, registry, policy, clock, signed, stages, events, replay, log, mediatorTimeouts: loaded.data.mediator, keepArguments: keepArgumentsOf(loaded), mode: options.mode ?? 'enforce' });
+    return new Mesh({ config: loaded, store, ownsStore: options.store === undefined, registry, policy, clock, signed, stages, events, replay, log, mediatorTimeouts: loaded.data.mediator, keepArguments: keepArgumentsOf(loaded), mode: options.mode ?? 'enforce', contexts: new AgentContexts(store.agentContext, log, clock, options.contexts) });
   } catch (error) {
     if (options.store === undefined) await store.close();
     throw error;

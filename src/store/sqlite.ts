@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MassError } from '../core/errors.js';
-import type { AgentTable, CertificateTable, KeyTable, LogTable, MailboxTable, McpToolTable, ReplayTable, RevocationTable, Store } from './store.js';
+import type { AgentContextTable, AgentTable, CertificateTable, KeyTable, LogTable, MailboxTable, McpToolTable, ReplayTable, RevocationTable, Store } from './store.js';
+import { SqliteAgentContext } from './sqlite-agent-context.js';
 import { SqliteAgents } from './sqlite-agents.js';
 import { SqliteCertificates } from './sqlite-certificates.js';
 import { SqliteKeys } from './sqlite-keys.js';
@@ -47,6 +48,21 @@ CREATE TABLE IF NOT EXISTS mcp_tools (
   updated_at INTEGER NOT NULL,
   PRIMARY KEY (server, tool)
 );
+CREATE TABLE IF NOT EXISTS agent_tasks (agent TEXT PRIMARY KEY, task INTEGER NOT NULL, floor TEXT);
+CREATE TABLE IF NOT EXISTS agent_context (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  agent TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('request', 'read')),
+  text TEXT NOT NULL,
+  label TEXT NOT NULL,
+  source TEXT NOT NULL,
+  generation INTEGER NOT NULL,
+  echoes_text TEXT,
+  echoes_label TEXT,
+  chars INTEGER NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS agent_context_agent ON agent_context (agent, seq);
 CREATE TABLE IF NOT EXISTS log_checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL, created_at INTEGER NOT NULL);
 `;
 
@@ -86,6 +102,7 @@ class SqliteStore implements Store {
   readonly certificates: CertificateTable;
   readonly mailbox: MailboxTable;
   readonly mcpTools: McpToolTable;
+  readonly agentContext: AgentContextTable;
   readonly description: string;
   readonly #db: Database.Database;
 
@@ -100,6 +117,7 @@ class SqliteStore implements Store {
     this.certificates = new SqliteCertificates(db);
     this.mailbox = new SqliteMailbox(db);
     this.mcpTools = new SqliteMcpTools(db);
+    this.agentContext = new SqliteAgentContext(db);
   }
 
   close(): Promise<void> {

@@ -13,6 +13,7 @@ export interface Store {
   readonly certificates: CertificateTable;
   readonly mailbox: MailboxTable;
   readonly mcpTools: McpToolTable;
+  readonly agentContext: AgentContextTable;
   /** A short description for messages, e.g. `sqlite:.mass/mass.db`. Never contains credentials. */
   readonly description: string;
   close(): Promise<void>;
@@ -203,4 +204,61 @@ export interface McpToolTable {
   put(record: McpToolRecord): Promise<void>;
   /** Every tool of `server` (or of all servers), by server then name. */
   list(server?: string): Promise<McpToolRecord[]>;
+}
+
+/**
+ * One thing an agent read in its current task (or the task's request): the text, the label it came
+ * with (canonical JSON), and for a tool result the untrusted arguments it may echo.
+ */
+export interface AgentContextRow {
+  /** Increases with every row written, across processes sharing the store. */
+  readonly seq: number;
+  /** `request`: the trusted request the task started with; `read`: something the agent read. */
+  readonly kind: 'request' | 'read';
+  readonly text: string;
+  readonly label: string;
+  readonly source: string;
+  readonly generation: number;
+  readonly echoes: { readonly text: string; readonly label: string } | null;
+  readonly at: number;
+}
+
+/** The current task of an agent as stored: its rows after `after`, and the floor of what was forgotten. */
+export interface AgentContextSnapshot {
+  /** Increases with every new task of the agent (0: it never had one); a reader of an older task starts over. */
+  readonly task: number;
+  /** The join (canonical JSON) of the labels of every read of the task forgotten to stay within bounds, or null. */
+  readonly floor: string | null;
+  /** The lowest seq of a read still kept (reads below it were forgotten into the floor), or null when none is. The request is never forgotten. */
+  readonly first: number | null;
+  readonly rows: readonly AgentContextRow[];
+}
+
+/** How much of one agent's task is kept, and how forgotten labels are joined into the floor. */
+export interface AgentContextBounds {
+  readonly maxRows: number;
+  /** Most characters (UTF-16 units, text plus echoes) kept over all rows of the agent. */
+  readonly maxChars: number;
+  /** Joins canonical JSON labels into one (the label lattice's join), for the floor. */
+  readonly join: (labels: readonly string[]) => string;
+}
+
+/**
+ * The task context of each agent, shared by every session, server and process on the store. Rows
+ * are only appended (a concurrent reader never loses a read); a new task replaces everything; when
+ * a task outgrows its bounds the oldest reads are folded into the floor label, atomically.
+ */
+export interface AgentContextTable {
+  /** Atomically forgets the agent's earlier task (rows and floor) and stores `request` as the first row of a new one. */
+  startTask(agent: string, request: Omit<AgentContextRow, 'seq' | 'kind'>): Promise<void>;
+  /** Atomically appends a read to the agent's current task (one is opened if none), then folds the oldest reads past `bounds` into the floor. */
+  append(agent: string, read: Omit<AgentContextRow, 'seq' | 'kind'>, bounds: AgentContextBounds): Promise<void>;
+  /**
+   * A mediated declassification of the agent's task: atomically rewrites the label of every row and
+   * the floor with `change`, and numbers the task anew (every reader starts over) — only if the task
+   * is still `task` and nothing was read after `upTo` (else false: the decision did not see it).
+   */
+  relabel(agent: string, task: number, upTo: number, change: (label: string) => string): Promise<boolean>;
+  /** The agent's task: its rows with seq > `after` when `task` is still current, else all of them. */
+  read(agent: string, task: number, after: number): Promise<AgentContextSnapshot>;
 }

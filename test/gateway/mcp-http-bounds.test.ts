@@ -62,7 +62,7 @@ after(async () => {
  */
 async function serve(bounds: Omit<McpGatewayOptions, 'mesh'>): Promise<{ url: string; mcp: McpGateway; close: () => Promise<void> }> {
   const mcp = new McpGateway({ ...bounds, mesh: up.mesh });
-  const app = createGatewayApp({ mediator: up.mesh.mediator, mailbox: up.mesh.store.mailbox, peerOf: agentPeerOf(up.mesh.store, up.mesh.config.data.trustDomain), agents: up.mesh.registry, mcp });
+  const app = createGatewayApp({ mediator: up.mesh.mediator, mailbox: up.mesh.store.mailbox, peerOf: agentPeerOf(up.mesh.store, up.mesh.config.data.trustDomain), agents: up.mesh.registry, contexts: up.mesh.contexts, mcp });
   const own = await issueCertificate(up.mesh.store, up.mesh.config, { gateway: true });
   const serverOptions = { key: own.privateKeyPem, cert: own.certificatePem, ca: own.caPem, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.3' as const };
   const server = createAdaptorServer({ fetch: app.fetch, createServer, serverOptions }) as Server;

@@ -12,8 +12,8 @@ const REMEMBERED_DELIVERIES = 100_000;
 /**
  * Labels from configuration and argument provenance.
  *
- * - The action carries the label its sender declared (signed, in an envelope); an action with no
- *   declared label is untrusted.
+ * - The action carries the label its sender declared (signed, in an envelope), joined with the
+ *   label the host observed the sender read (`observedLabel`); an action with no declared label is untrusted.
  * - No laundering: an action caused by a message this labeler labelled (the last hop of its path)
  *   must carry at least that message's label; a lower one is refused (LABEL_LAUNDERED).
  * - Each argument is labelled by where its value came from in the agent's context (argument-labels.ts);
@@ -30,7 +30,9 @@ export class ConfigLabeler implements Labeler {
   }
 
   label(request: ActionRequest, principal: Principal, provenance: Provenance, actionId: string): Labels {
-    const action = principal.declaredLabel ?? untrusted(`unlabelled:${principal.agentId}`);
+    const declared = principal.declaredLabel ?? untrusted(`unlabelled:${principal.agentId}`);
+    // Whatever the sender declares, it is at least as tainted as what it was observed to read.
+    const action = request.observedLabel === undefined ? declared : joinLabels(declared, request.observedLabel);
     const cause = provenance.path.at(-1);
     if (cause !== undefined) {
       const floor = this.#delivered.get(cause.action);
