@@ -25,6 +25,7 @@ export default async function* shortReporter(source) {
   const files = new Map();
   const failures = [];
   const skips = [];
+  const output = new Map();
   const totals = {};
   let column = 0;
   const fileStats = (data) => {
@@ -51,9 +52,11 @@ export default async function* shortReporter(source) {
     } else if (type === 'test:diagnostic' && data.nesting === 0) {
       const match = /^(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) ([\d.]+)$/.exec(data.message ?? '');
       if (match !== null) totals[match[1]] = Number(match[2]);
-    } else if (type === 'test:stderr' || type === 'test:stdout') {
-      // Output of a test file outside any test (a crash at import): keep it, it explains failures.
-      if (data.message !== undefined && data.file !== undefined && !files.has(fileOf(data))) yield `\n${data.message}`;
+    } else if ((type === 'test:stderr' || type === 'test:stdout') && data.file !== undefined && data.message !== undefined) {
+      // What a test file printed: shown only for files that failed or ran no test (a crash at
+      // import), where it explains what happened; the last 8 KiB of each file are kept.
+      const name = fileOf(data);
+      output.set(name, `${output.get(name) ?? ''}${data.message}`.slice(-8192));
     }
   }
   yield '\n\n';
@@ -66,6 +69,10 @@ export default async function* shortReporter(source) {
   for (const s of skips) yield `\nskipped: ${s.file} › ${s.name}${s.reason === '' ? '' : ` — ${s.reason}`}`;
   if (skips.length > 0) yield '\n';
   for (const f of failures) yield `\nFAILED: ${f.file} › ${f.name}\n${describeError(f.error)}\n`;
+  for (const [name, text] of output) {
+    const stats = files.get(name);
+    if (stats === undefined || stats.failed > 0) yield `\noutput of ${name}:\n${text}\n`;
+  }
   const failed = (totals.fail ?? 0) + (totals.cancelled ?? 0);
   const seconds = ((totals.duration_ms ?? 0) / 1000).toFixed(0);
   yield `\n${totals.tests ?? 0} tests in ${files.size} files, ${seconds} s\n`;
