@@ -96,8 +96,10 @@ export { openStore } from './store/open.js';
 export { openSqliteStore } from './store/sqlite.js';
 export type { Store, AgentRecord, AgentStatus, StoredKey } from './store/store.js';
 
-export { AuditLog, logOrigin, LOG_KEY_NAME } from './audit/log.js';
-export type { InclusionProof, ConsistencyProof } from './audit/log.js';
+export { AuditLog, logOrigin, LEGACY_LOG_KEY_NAME } from './audit/log.js';
+export type { AuditLogOptions, InclusionProof, ConsistencyProof } from './audit/log.js';
+export { LogKey } from './audit/log-key.js';
+export { openAuditLog, logKeyFileOf } from './audit/open-log.js';
 export { AuditRecorder } from './audit/recorder.js';
 export { verifyLog, LogVerificationError } from './audit/verify-log.js';
 export type { LogVerification } from './audit/verify-log.js';

@@ -65,6 +65,9 @@ export type OperationErrorCode =
   | 'AGENT_EXISTS'
   | 'LOG_CONFLICT'
   | 'LOG_INVALID'
+  | 'LOG_KEY_MISSING'
+  | 'LOG_KEY_INVALID'
+  | 'STORE_NOT_FOUND'
   | 'EXECUTION_FAILED'
   // the built-in CA (src/ca)
   | 'CA_NOT_INITIALIZED'
