@@ -4,7 +4,7 @@ import { MassError } from '../core/errors.js';
 import type { MassConfig } from '../config/load.js';
 import { storeFileOf } from '../store/open.js';
 import type { Store } from '../store/store.js';
-import { AuditLog, logOrigin } from './log.js';
+import { AuditLog, LEGACY_LOG_KEY_NAME, logOrigin } from './log.js';
 import { LogKey } from './log-key.js';
 import type { NoteVerifier } from './note.js';
 
@@ -44,9 +44,11 @@ export async function openLogKey(config: MassConfig, store: Store): Promise<LogK
       throw error;
     }
   }
+  // An older store kept the key in its keystore: anyone with the database could read it, so it is never used.
+  const legacy = (await store.keys.get(LEGACY_LOG_KEY_NAME)) === undefined ? '' : ' (this store comes from a version that kept the key in the database; that key is no longer trusted)';
   throw new MassError(
     'LOG_KEY_MISSING',
-    `the audit log key file ${file} does not exist, but the log holds ${size} entries: restore the key file (auditLog.keyFile in mass.yaml), or start a new key deliberately with \`mass log key --new\``,
+    `the audit log key file ${file} does not exist, but the log holds ${size} entries${legacy}: restore the key file (auditLog.keyFile in mass.yaml), or start a new key deliberately with \`mass log key --new\``,
   );
 }
 

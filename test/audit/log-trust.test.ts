@@ -153,6 +153,20 @@ test('an older store that kept the log key in the database: that key is never us
   }
 });
 
+test('an older store with its log key in the database and no key file does not open: LOG_KEY_MISSING says why', async () => {
+  await withInstallation(async ({ dir, db, keyFile }) => {
+    unlinkSync(keyFile);
+    const store = openSqliteStore(db);
+    const legacy = generateEd25519Key();
+    await store.keys.insert({ name: LEGACY_LOG_KEY_NAME, privatePkcs8: legacy.privatePkcs8, publicJwk: legacy.publicJwk, createdAt: 1 });
+    await store.close();
+    const r = await cli(dir, ['log', 'append'], '{"x":1}\n');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /kept the key in the database; that key is no longer trusted.*\[LOG_KEY_MISSING\]/s);
+    assert.equal(existsSync(keyFile), false);
+  });
+});
+
 test('read-only log commands in a folder with no store fail with STORE_NOT_FOUND and create nothing', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mass-log-nostore-'));
   try {
