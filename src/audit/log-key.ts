@@ -87,9 +87,15 @@ export class LogKey {
     if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
       throw new MassError('LOG_KEY_INVALID', `the audit log key file ${file} is accessible to group or others (mode ${(stat.mode & 0o777).toString(8)}); chmod 600 it`);
     }
+    let pem: Buffer;
+    try {
+      pem = readFileSync(file);
+    } catch (error) {
+      throw new MassError('LOG_KEY_INVALID', `cannot read the audit log key file ${file} (to verify without it, pass --key with the verifier key)`, { cause: error });
+    }
     let privateKey: KeyObject;
     try {
-      privateKey = createPrivateKey({ key: readFileSync(file), format: 'pem' });
+      privateKey = createPrivateKey({ key: pem, format: 'pem' });
     } catch (error) {
       throw new MassError('LOG_KEY_INVALID', `the audit log key file ${file} does not hold a PEM private key`, { cause: error });
     }

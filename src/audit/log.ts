@@ -270,7 +270,7 @@ export class AuditLog {
 
   /**
    * Checklist before signing the tree as it now is in the store:
-   *  1. take in entries other writers appended;
+   *  1. read what was signed before, then take in entries other writers appended;
    *  2. every earlier checkpoint this key signed — the one it kept beside the key file, and the
    *     store's latest if it carries this key's signature — must be a prefix of the tree: no
    *     entry removed below its size, and the same root at its size;
@@ -278,9 +278,11 @@ export class AuditLog {
    */
   async #sign(): Promise<StoredCheckpoint> {
     try {
+      // Read what was signed before catching up: anything signed was stored first, so the tree
+      // then covers it even while other writers append and sign.
+      const earlier = await this.#earlierCheckpoints();
       await this.#catchUp();
       const size = this.#tree.size;
-      const earlier = await this.#earlierCheckpoints();
       for (const before of earlier) {
         if (before.size > size) throw new MassError('CHECKPOINT_INVALID', `a checkpoint signed earlier covers ${before.size} entries but the log holds ${size}: entries were removed`);
         if (!constantTimeEqual(this.#tree.root(before.size), before.root)) {
