@@ -13,6 +13,8 @@ import { decodeBase64Canonical, MAX_NOTE_BYTES, type NoteVerifier } from './note
  */
 export interface KeptCheckpoint {
   readonly note: string;
+  /** What it is, for messages (default "kept checkpoint"). */
+  readonly source?: string;
   /** The leaf hashes the note's root commits to, when the file carries them. */
   readonly leaves?: readonly Uint8Array[];
 }

@@ -110,8 +110,12 @@ export class LogKey {
 
   /** The last checkpoint note this key signed (from `<file>.signed`), if any. */
   lastSigned(): string | undefined {
-    if (this.file === undefined) return this.#lastSigned;
-    const path = `${this.file}.signed`;
+    return this.file === undefined ? this.#lastSigned : LogKey.lastSignedBy(this.file);
+  }
+
+  /** The last checkpoint note signed with the key of `file` (from `<file>.signed`), without loading the key. */
+  static lastSignedBy(file: string): string | undefined {
+    const path = `${file}.signed`;
     if (!existsSync(path)) return undefined;
     // Our own file, but bounded all the same before it is read and parsed.
     if (statSync(path).size > MAX_NOTE_BYTES) throw new MassError('LOG_KEY_INVALID', `${path} is larger than a checkpoint can be`);

@@ -26,20 +26,20 @@ export interface LogVerification {
   readonly root: Uint8Array;
   /** Signed checkpoints in the store checked against the rebuilt tree. */
   readonly checkpoints: number;
-  /** Size of the kept checkpoint the log was checked against, when one was given. */
+  /** Size of the largest kept checkpoint the log was checked against, when any was given. */
   readonly keptSize?: number;
 }
 
 export interface VerifyLogOptions {
-  /** A checkpoint kept outside the store: the log must be consistent with it. */
-  readonly kept?: KeptCheckpoint;
+  /** Checkpoints kept outside the store (an operator's copy, the signer's own record): the log must be consistent with each. */
+  readonly kept?: readonly KeptCheckpoint[];
 }
 
 /**
  * Verifies the whole log from its stored bytes. Checklist:
  *  1. every entry is re-hashed and compared with its stored leaf hash; indexes run from 0 without
  *     gaps; the tree is rebuilt from the re-hashed leaves;
- *  2. a kept checkpoint, if given, must be signed by one of `verifiers` and be a prefix of the
+ *  2. each kept checkpoint, if any, must be signed by one of `verifiers` and be a prefix of the
  *     tree: no entry missing below its size, the same root at its size (else the first index whose
  *     leaf differs from the kept leaves is named);
  *  3. every stored checkpoint must be signed by one of `verifiers` and match the tree at its size;
@@ -66,7 +66,8 @@ export async function verifyLog(store: Store, origin: string, verifiers: NoteVer
   }
   if (expected !== size) throw new LogVerificationError(expected, 'entry is missing (indexes must be contiguous)');
 
-  const keptSize = options.kept === undefined ? undefined : checkKept(tree, options.kept, origin, keys);
+  let keptSize: number | undefined;
+  for (const kept of options.kept ?? []) keptSize = Math.max(keptSize ?? 0, checkKept(tree, kept, origin, keys));
 
   const checkpoints = await store.log.checkpoints();
   let previous: StoredCheckpoint | undefined;
@@ -95,23 +96,24 @@ export async function verifyLog(store: Store, origin: string, verifiers: NoteVer
 
 /** Step 2: the log against a checkpoint kept elsewhere; returns its size. */
 function checkKept(tree: MerkleTree, kept: KeptCheckpoint, origin: string, verifiers: readonly NoteVerifier[]): number {
+  const source = kept.source ?? 'the kept checkpoint';
   let opened;
   try {
     opened = openKeptCheckpoint(kept, origin, verifiers);
   } catch (error) {
-    throw new LogVerificationError(undefined, `kept checkpoint: ${error instanceof Error ? error.message : 'invalid'}`);
+    throw new LogVerificationError(undefined, `${source}: ${error instanceof Error ? error.message : 'invalid'}`);
   }
   const leaves = opened.leaves;
   if (leaves !== undefined) {
     // Name the first entry that differs from what the kept checkpoint commits to.
     const common = Math.min(leaves.length, tree.size);
     for (let i = 0; i < common; i++) {
-      if (!constantTimeEqual(tree.leaf(i), leaves[i]!)) throw new LogVerificationError(i, `entry differs from the kept checkpoint of size ${opened.size} (rewritten, reordered or removed)`);
+      if (!constantTimeEqual(tree.leaf(i), leaves[i]!)) throw new LogVerificationError(i, `entry differs from ${source} of size ${opened.size} (rewritten, reordered or removed)`);
     }
   }
-  if (opened.size > tree.size) throw new LogVerificationError(tree.size, `entries from here on are missing: the kept checkpoint covers ${opened.size}`);
+  if (opened.size > tree.size) throw new LogVerificationError(tree.size, `entries from here on are missing: ${source} covers ${opened.size}`);
   if (!constantTimeEqual(tree.root(opened.size), opened.root)) {
-    throw new LogVerificationError(undefined, `the first ${opened.size} entries do not match the kept checkpoint (the file carries no leaf hashes to name the first one)`);
+    throw new LogVerificationError(undefined, `the first ${opened.size} entries do not match ${source} (it carries no leaf hashes to name the first one)`);
   }
   return opened.size;
 }

@@ -150,10 +150,16 @@ export async function logVerifyCommand(io: Io, configOption: string | undefined,
   const keys = options.keys ?? [];
   await withExistingStore(config, async (store) => {
     const verifiers: NoteVerifier[] = keys.length > 0 ? keys.map((k) => parseVerifierKey(k)) : [logVerifierOf(config)];
-    const kept = options.checkpoint === undefined ? undefined : readKeptCheckpoint(resolve(io.cwd, options.checkpoint));
-    const result = await verifyLog(store, origin, verifiers, kept === undefined ? {} : { kept });
+    const kept: KeptCheckpoint[] = [];
+    if (options.checkpoint !== undefined) kept.push(readKeptCheckpoint(resolve(io.cwd, options.checkpoint)));
+    // Where the key file is at hand, the signer's own record of its last checkpoint counts too:
+    // removing the tail together with the checkpoints that covered it does not go unnoticed.
+    const keyFile = logKeyFileOf(config, store);
+    const signed = keyFile === undefined ? undefined : LogKey.lastSignedBy(keyFile);
+    if (signed !== undefined) kept.push({ note: signed, source: `the signer's last checkpoint (${keyFile}.signed)` });
+    const result = await verifyLog(store, origin, verifiers, { kept });
     const root = Buffer.from(result.root).toString('base64');
-    const keptText = result.keptSize === undefined ? '' : `; consistent with the kept checkpoint of size ${result.keptSize}`;
+    const keptText = result.keptSize === undefined ? '' : `; consistent with the kept checkpoint(s) (largest covers ${result.keptSize})`;
     io.out(`ok: ${result.size} entries re-hashed, root ${root}; ${result.checkpoints} signed checkpoint(s) match (latest covers ${result.checkpointSize})${keptText}; ${result.uncovered} entries after it not yet covered by a signature\n`);
   });
 }
