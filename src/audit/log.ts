@@ -1,12 +1,11 @@
 import { systemClock, type Clock } from '../core/clock.js';
 import { MassError } from '../core/errors.js';
-import { constantTimeEqual } from '../core/hash.js';
 import type { ReplayClaim, Store, StoredCheckpoint } from '../store/store.js';
-import { openCheckpoint, signCheckpoint } from './checkpoint.js';
+import { CheckpointSigner } from './checkpoint-signer.js';
 import { encodeEntry, type LogEntry } from './entry.js';
 import type { LogKey } from './log-key.js';
 import { leafHash, MerkleTree } from './merkle.js';
-import type { NoteSigner, NoteVerifier } from './note.js';
+import type { NoteVerifier } from './note.js';
 
 /**
  * Name under which stores of earlier versions kept the log's private key in their keystore. That
@@ -77,8 +76,7 @@ export class AuditLog {
   readonly origin: string;
   readonly #store: Store;
   readonly #clock: Clock;
-  readonly #key: LogKey;
-  readonly #signer: NoteSigner;
+  readonly #signer: CheckpointSigner;
   readonly #tree: MerkleTree;
   readonly #every: number;
   readonly #seconds: number;
@@ -96,8 +94,7 @@ export class AuditLog {
     this.#store = store;
     this.#clock = options.clock ?? systemClock;
     this.origin = options.origin;
-    this.#key = options.key;
-    this.#signer = options.key.signer(options.origin);
+    this.#signer = new CheckpointSigner(store, options.key, options.origin, this.#clock);
     this.#tree = tree;
     this.#every = options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
     this.#seconds = options.checkpointSeconds ?? DEFAULT_CHECKPOINT_SECONDS;
@@ -118,7 +115,7 @@ export class AuditLog {
 
   /** The key that verifies this log's checkpoints. */
   get verifier(): NoteVerifier {
-    return { name: this.#signer.name, publicKey: this.#signer.publicKey };
+    return this.#signer.verifier;
   }
 
   /** Entries durably stored (appends still in flight are not counted). */
@@ -268,66 +265,19 @@ export class AuditLog {
     return signed;
   }
 
-  /**
-   * Checklist before signing the tree as it now is in the store:
-   *  1. read what was signed before, then take in entries other writers appended;
-   *  2. every earlier checkpoint this key signed — the one it kept beside the key file, and the
-   *     store's latest if it carries this key's signature — must be a prefix of the tree: no
-   *     entry removed below its size, and the same root at its size;
-   *  3. sign, keep the note beside the key, save it in the store.
-   */
+  /** Signs the tree as it now is in the store (see CheckpointSigner); a failure is kept and fails appends. */
   async #sign(): Promise<StoredCheckpoint> {
     try {
-      // Read what was signed before catching up: anything signed was stored first, so the tree
-      // then covers it even while other writers append and sign.
-      const earlier = await this.#earlierCheckpoints();
+      const earlier = await this.#signer.earlier(); // before catching up: see CheckpointSigner
       await this.#catchUp();
-      const size = this.#tree.size;
-      for (const before of earlier) {
-        if (before.size > size) throw new MassError('CHECKPOINT_INVALID', `a checkpoint signed earlier covers ${before.size} entries but the log holds ${size}: entries were removed`);
-        if (!constantTimeEqual(this.#tree.root(before.size), before.root)) {
-          throw new MassError('CHECKPOINT_INVALID', `the log's first ${before.size} entries no longer match the checkpoint signed earlier`);
-        }
-      }
-      const same = earlier.find((c) => c.size === size && c.stored !== undefined);
-      let result: StoredCheckpoint;
-      if (same?.stored !== undefined) {
-        result = same.stored;
-      } else {
-        const root = this.#tree.root(size);
-        const note = signCheckpoint({ origin: this.origin, size, root }, this.#signer);
-        if (!earlier.some((c) => c.kept && c.size > size)) this.#key.recordSigned(note);
-        result = { size, root, note, createdAt: this.#clock.now() };
-        await this.#store.log.saveCheckpoint(result);
-      }
-      this.#signedSize = Math.max(this.#signedSize, size);
+      const result = await this.#signer.sign(this.#tree, earlier);
+      this.#signedSize = Math.max(this.#signedSize, result.size);
       this.#signFailure = undefined;
       return result;
     } catch (error) {
       this.#signFailure = error instanceof MassError ? error : new MassError('STORE_FAILED', 'cannot sign a checkpoint', { cause: error });
       throw this.#signFailure;
     }
-  }
-
-  /** What this key signed before: its own record, and the store's latest if this key signed it. */
-  async #earlierCheckpoints(): Promise<{ size: number; root: Uint8Array; kept: boolean; stored?: StoredCheckpoint }[]> {
-    const out: { size: number; root: Uint8Array; kept: boolean; stored?: StoredCheckpoint }[] = [];
-    const kept = this.#key.lastSigned();
-    if (kept !== undefined) {
-      const opened = openCheckpoint(kept, { origin: this.origin, verifiers: [this.verifier] });
-      out.push({ size: opened.size, root: opened.root, kept: true });
-    }
-    const latest = await this.#store.log.latestCheckpoint();
-    if (latest !== undefined) {
-      let opened;
-      try {
-        opened = openCheckpoint(latest.note, { origin: this.origin, verifiers: [this.verifier] });
-      } catch {
-        opened = undefined; // not signed by this key (an older key, or forged): it vouches for nothing here
-      }
-      if (opened !== undefined && opened.size === latest.size && constantTimeEqual(opened.root, latest.root)) out.push({ size: opened.size, root: opened.root, kept: false, stored: latest });
-    }
-    return out;
   }
 
   /** An inclusion proof for `index` in the tree of `size` entries (default: the latest checkpoint's size). */
