@@ -166,13 +166,14 @@ export async function logVerifyCommand(io: Io, configOption: string | undefined,
 
 /** Reads a kept checkpoint file (untrusted: its size is bounded before it is read). */
 function readKeptCheckpoint(path: string): KeptCheckpoint {
-  let size: number;
+  let stat;
   try {
-    size = statSync(path).size;
+    stat = statSync(path);
   } catch {
     throw new MassError('CHECKPOINT_INVALID', `--checkpoint ${path}: no such file`);
   }
-  if (size > MAX_KEPT_CHECKPOINT_BYTES) throw new MassError('CHECKPOINT_INVALID', `--checkpoint ${path}: larger than ${MAX_KEPT_CHECKPOINT_BYTES} bytes`);
+  if (!stat.isFile()) throw new MassError('CHECKPOINT_INVALID', `--checkpoint ${path}: not a regular file`);
+  if (stat.size > MAX_KEPT_CHECKPOINT_BYTES) throw new MassError('CHECKPOINT_INVALID', `--checkpoint ${path}: larger than ${MAX_KEPT_CHECKPOINT_BYTES} bytes`);
   return parseKeptCheckpoint(readFileSync(path, 'utf8'));
 }
 
