@@ -20,6 +20,7 @@ import { isMassError } from '../../src/core/errors.js';
 import { canonicalJson } from '../../src/core/json.js';
 import { generateEd25519Key, privateKeyFromPkcs8 } from '../../src/identity/keys.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
+import { openGateway, signedRequests } from './replay/support.js';
 
 // The audit log's trust model: the checkpoint key lives outside the store, checkpoints are signed
 // automatically, and a checkpoint kept elsewhere catches a rewrite by someone holding both.
@@ -43,6 +44,15 @@ async function withInstallation(work: (paths: { dir: string; db: string; keyFile
     assert.equal((await cli(dir, ['log', 'append'], `${lines}\n`)).status, 0);
     const vkey = (await cli(dir, ['log', 'key'])).stdout.trim();
     await work({ dir, db: join(dir, '.mass', 'mass.db'), keyFile: join(dir, '.mass', 'audit-log.key'), vkey });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function withDir(work: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'mass-log-close-'));
+  try {
+    await work(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -264,6 +274,25 @@ test('checkpoints are signed automatically: every N entries, after T seconds, an
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('mesh.close() (what `mass up` does when it stops) signs a checkpoint over everything written, with the key file beside the store', async () => {
+  await withDir(async (dir) => {
+    const db = join(dir, 'mass.db');
+    const mesh = await openGateway(db);
+    const [request] = await signedRequests(mesh, 1);
+    const verdict = await mesh.mediator.mediate(request!, { run: () => Promise.resolve('ok') });
+    assert.equal(verdict.ok, true);
+    await mesh.close();
+    const store = openSqliteStore(db);
+    try {
+      assert.equal((await store.log.latestCheckpoint())?.size, await store.log.size());
+      const verifier = { name: ORIGIN, publicKey: LogKey.load(join(dir, 'audit-log.key')).publicKey };
+      assert.equal((await verifyLog(store, ORIGIN, verifier)).uncovered, 0);
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 test('property: any rewrite, reorder or truncation below a kept checkpoint is caught, naming the first index that differs', async () => {
