@@ -348,3 +348,23 @@ test('property: any rewrite, reorder or truncation below a kept checkpoint is ca
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('fuzz: a kept checkpoint file of any content parses or is refused with CHECKPOINT_INVALID, nothing else', () => {
+  const jsonish = fc.oneof(
+    fc.string(),
+    fc.json(),
+    fc.record({ checkpoint: fc.oneof(fc.string(), fc.integer()), leaves: fc.oneof(fc.base64String(), fc.string(), fc.constant(undefined)) }).map((v) => JSON.stringify(v)),
+  );
+  fc.assert(
+    fc.property(jsonish, (text) => {
+      try {
+        const kept = parseKeptCheckpoint(text);
+        assert.equal(typeof kept.note, 'string');
+        for (const leaf of kept.leaves ?? []) assert.equal(leaf.length, 32);
+      } catch (error) {
+        assert.ok(isMassError(error, 'CHECKPOINT_INVALID'), String(error));
+      }
+    }),
+    { numRuns: 3000 },
+  );
+});
