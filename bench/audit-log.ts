@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { externalEntry } from '../src/audit/entry.js';
 import { AuditLog } from '../src/audit/log.js';
+import { LogKey } from '../src/audit/log-key.js';
 import { verifyLog } from '../src/audit/verify-log.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { measure, type Measurement } from './measure.js';
@@ -31,7 +32,8 @@ export async function runAuditLogBench(options: AuditLogBenchOptions): Promise<A
   const dir = mkdtempSync(join(tmpdir(), 'mass-bench-log-'));
   const store = openSqliteStore(join(dir, 'mass.db'));
   try {
-    const log = await AuditLog.open(store, { origin: 'bench.example/mass/audit-log' });
+    // A key file as in an installation: automatic checkpoints write the note beside it.
+    const log = await AuditLog.open(store, { origin: 'bench.example/mass/audit-log', key: LogKey.create(join(dir, 'audit-log.key')) });
     const latencies = new Float64Array(options.entries);
     const time = Date.now();
     let issued = 0;

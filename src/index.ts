@@ -96,11 +96,15 @@ export { openStore } from './store/open.js';
 export { openSqliteStore } from './store/sqlite.js';
 export type { Store, AgentRecord, AgentStatus, StoredKey } from './store/store.js';
 
-export { AuditLog, logOrigin, LOG_KEY_NAME } from './audit/log.js';
-export type { InclusionProof, ConsistencyProof } from './audit/log.js';
+export { AuditLog, logOrigin, LEGACY_LOG_KEY_NAME } from './audit/log.js';
+export type { AuditLogOptions, InclusionProof, ConsistencyProof } from './audit/log.js';
+export { LogKey } from './audit/log-key.js';
+export { openAuditLog, logKeyFileOf } from './audit/open-log.js';
+export { formatKeptCheckpoint, parseKeptCheckpoint, openKeptCheckpoint } from './audit/kept-checkpoint.js';
+export type { KeptCheckpoint } from './audit/kept-checkpoint.js';
 export { AuditRecorder } from './audit/recorder.js';
 export { verifyLog, LogVerificationError } from './audit/verify-log.js';
-export type { LogVerification } from './audit/verify-log.js';
+export type { LogVerification, VerifyLogOptions } from './audit/verify-log.js';
 export { mediationEntry, externalEntry, adminEntry, encodeEntry, decodeEntry } from './audit/entry.js';
 export type { LogEntry, MediationLogEntry, ExternalLogEntry, AdminLogEntry } from './audit/entry.js';
 export { leafHash, nodeHash, MerkleTree, EMPTY_ROOT } from './audit/merkle.js';

@@ -1,17 +1,33 @@
-import type { KeyObject } from 'node:crypto';
 import { systemClock, type Clock } from '../core/clock.js';
 import { MassError } from '../core/errors.js';
-import { constantTimeEqual } from '../core/hash.js';
-import { generateEd25519Key, privateKeyFromPkcs8 } from '../identity/keys.js';
-import type { Store, StoredCheckpoint } from '../store/store.js';
-import { signCheckpoint } from './checkpoint.js';
+import type { ReplayClaim, Store, StoredCheckpoint } from '../store/store.js';
+import { CheckpointSigner } from './checkpoint-signer.js';
 import { encodeEntry, type LogEntry } from './entry.js';
+import type { LogKey } from './log-key.js';
 import { leafHash, MerkleTree } from './merkle.js';
-import type { NoteSigner, NoteVerifier } from './note.js';
-import { verifyConsistency } from './verify-proof.js';
+import type { NoteVerifier } from './note.js';
 
-/** Name of the audit log's signing key in the store's keystore. */
-export const LOG_KEY_NAME = 'audit-log';
+/**
+ * Name under which stores of earlier versions kept the log's private key in their keystore. That
+ * key is never used any more: anyone with write access to the database could read it.
+ */
+export const LEGACY_LOG_KEY_NAME = 'audit-log';
+
+/** Default: a checkpoint is signed once this many entries are not covered by one… */
+export const DEFAULT_CHECKPOINT_EVERY = 1_000;
+/** …or this many seconds after the first uncovered entry was written, and at close. */
+export const DEFAULT_CHECKPOINT_SECONDS = 10;
+
+export interface AuditLogOptions {
+  readonly origin: string;
+  /** The checkpoint signing key (kept outside the store). */
+  readonly key: LogKey;
+  readonly clock?: Clock;
+  /** Sign a checkpoint once this many entries are uncovered (default 1,000). */
+  readonly checkpointEvery?: number;
+  /** Sign a checkpoint this long after an entry was left uncovered (default 10 s). */
+  readonly checkpointSeconds?: number;
+}
 
 /** The origin line of this installation's checkpoints (also the note key name). */
 export function logOrigin(trustDomain: string): string {
@@ -40,6 +56,7 @@ export interface ConsistencyProof {
 interface Pending {
   readonly entry: Uint8Array;
   readonly leaf: Uint8Array;
+  readonly replay?: ReplayClaim;
   readonly resolve: (value: { index: number }) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -49,36 +66,56 @@ const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64')
 /**
  * The tamper-evident audit log: an RFC 9162 Merkle tree over canonical JSON entries, stored
  * durably with group commit (appends arriving together share one transaction and one fsync; each
- * resolves only once its batch is durable), with signed C2SP checkpoints.
+ * resolves only once its batch is durable), with signed C2SP checkpoints. Checkpoints are signed
+ * automatically with a key kept outside the store: every `checkpointEvery` entries, within
+ * `checkpointSeconds` of an uncovered entry, when the log is opened with an uncovered tail, and at
+ * `close()`. The signer never signs a tree inconsistent with what it signed before; if it cannot
+ * sign, appends fail (closed) until it can.
  */
 export class AuditLog {
   readonly origin: string;
   readonly #store: Store;
   readonly #clock: Clock;
-  readonly #signer: NoteSigner;
+  readonly #signer: CheckpointSigner;
   readonly #tree: MerkleTree;
+  readonly #every: number;
+  readonly #seconds: number;
   #pending: Pending[] = [];
   #scheduled = false;
   #writing: Promise<void> = Promise.resolve();
+  /** Size covered by the last checkpoint this log signed or saw. */
+  #signedSize = 0;
+  #timer: NodeJS.Timeout | undefined;
+  /** Why the last signing attempt failed; appends are refused while it is set. */
+  #signFailure: MassError | undefined;
+  #closed = false;
 
-  private constructor(store: Store, clock: Clock, origin: string, signer: NoteSigner, tree: MerkleTree) {
+  private constructor(store: Store, options: AuditLogOptions, tree: MerkleTree) {
     this.#store = store;
-    this.#clock = clock;
-    this.origin = origin;
-    this.#signer = signer;
+    this.#clock = options.clock ?? systemClock;
+    this.origin = options.origin;
+    this.#signer = new CheckpointSigner(store, options.key, options.origin, this.#clock);
     this.#tree = tree;
+    this.#every = options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
+    this.#seconds = options.checkpointSeconds ?? DEFAULT_CHECKPOINT_SECONDS;
+    if (!Number.isSafeInteger(this.#every) || this.#every < 1) throw new TypeError('checkpointEvery must be a positive integer');
+    if (!Number.isFinite(this.#seconds) || this.#seconds <= 0) throw new TypeError('checkpointSeconds must be a positive number');
   }
 
-  /** Opens the log of `store`: reloads its leaves and creates its signing key on first use. */
-  static async open(store: Store, options: { origin: string; clock?: Clock }): Promise<AuditLog> {
-    const signer = await logSigner(store, options.origin, options.clock ?? systemClock);
-    const tree = MerkleTree.from(await store.log.leaves());
-    return new AuditLog(store, options.clock ?? systemClock, options.origin, signer, tree);
+  /**
+   * Opens the log of `store`: reloads its leaves and signs a checkpoint if entries are not covered
+   * by one (a crash, a first start). Throws CHECKPOINT_INVALID if the stored log is not consistent
+   * with what this key signed before (entries removed or rewritten).
+   */
+  static async open(store: Store, options: AuditLogOptions): Promise<AuditLog> {
+    const log = new AuditLog(store, options, MerkleTree.from(await store.log.leaves()));
+    await log.checkpoint();
+    return log;
   }
 
   /** The key that verifies this log's checkpoints. */
   get verifier(): NoteVerifier {
-    return { name: this.#signer.name, publicKey: this.#signer.publicKey };
+    return this.#signer.verifier;
   }
 
   /** Entries durably stored (appends still in flight are not counted). */
@@ -86,12 +123,21 @@ export class AuditLog {
     return this.#tree.size;
   }
 
-  /** Appends one entry; resolves with its index once the entry is durable, rejects (STORE_FAILED) if it is not. */
-  append(entry: LogEntry): Promise<{ index: number }> {
+  /**
+   * Appends one entry; resolves with its index once the entry is durable, rejects (STORE_FAILED)
+   * if it is not. With `replay`, the entry is written in the same transaction as the envelope id
+   * it claims: if the id is already live, nothing is written and the append rejects with
+   * ENVELOPE_REPLAYED.
+   */
+  append(entry: LogEntry, replay?: ReplayClaim): Promise<{ index: number }> {
     const bytes = encodeEntry(entry);
     const leaf = leafHash(bytes);
     return new Promise((resolve, reject) => {
-      this.#pending.push({ entry: bytes, leaf, resolve, reject });
+      if (this.#closed) {
+        reject(new MassError('STORE_FAILED', 'the audit log is closed'));
+        return;
+      }
+      this.#pending.push({ entry: bytes, leaf, ...(replay === undefined ? {} : { replay }), resolve, reject });
       if (!this.#scheduled) {
         this.#scheduled = true;
         setImmediate(() => {
@@ -107,41 +153,98 @@ export class AuditLog {
     return this.#writeAll();
   }
 
+  /** Writes what is pending, signs a checkpoint over everything, and stops the timer. */
+  async close(): Promise<void> {
+    if (this.#closed) return this.#writing;
+    await this.flush();
+    this.#closed = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#serial(async () => {
+      await this.#sign();
+    });
+  }
+
   #writeAll(): Promise<void> {
-    this.#writing = this.#writing.then(async () => {
+    return this.#serial(async () => {
       while (this.#pending.length > 0) {
         const batch = this.#pending.splice(0, MAX_BATCH);
         await this.#write(batch);
+        await this.#signIfDue();
       }
     });
-    return this.#writing;
+  }
+
+  /** Runs `work` after everything queued before it (writes and signatures never interleave). */
+  #serial(work: () => Promise<void>): Promise<void> {
+    const run = this.#writing.then(work);
+    this.#writing = run.catch(() => undefined);
+    return run;
   }
 
   async #write(batch: Pending[]): Promise<void> {
-    let first = this.#tree.size;
+    let result;
     try {
-      try {
-        await this.#store.log.append(first, batch);
-      } catch (error) {
-        // Another process appended to the same store: take its leaves into the tree, then retry once.
-        if (!(error instanceof MassError && error.code === 'LOG_CONFLICT')) throw error;
-        await this.#catchUp();
-        first = this.#tree.size;
-        await this.#store.log.append(first, batch);
-      }
+      // Fail closed: while no checkpoint can be signed (the stored log contradicts what was
+      // signed), nothing more is appended — retried at every write.
+      if (this.#signFailure !== undefined) await this.#sign();
+      result = await this.#store.log.append(batch, this.#clock.now());
+      // Rows other writers stored before this batch join the tree first.
+      if (result.first < this.#tree.size) throw new MassError('STORE_FAILED', `the store placed a batch at index ${result.first}, below the ${this.#tree.size} entries already read`);
+      if (result.first > this.#tree.size) this.#takeRows(this.#tree.size, result.first);
     } catch (error) {
       const failure = error instanceof MassError ? error : new MassError('STORE_FAILED', 'cannot append to the audit log', { cause: error });
       for (const p of batch) p.reject(failure);
       return;
     }
-    for (const p of batch) this.#tree.append(p.leaf);
-    batch.forEach((p, i) => p.resolve({ index: first + i }));
+    let index = result.first;
+    batch.forEach((p, i) => {
+      if (result.written[i] === true) {
+        this.#tree.append(p.leaf);
+        p.resolve({ index: index++ });
+      } else {
+        p.reject(new MassError('ENVELOPE_REPLAYED', `envelope ${p.replay?.id ?? ''} was already accepted; this entry was not written`));
+      }
+    });
   }
 
   /** Takes entries other writers stored into the tree. */
+  #takeRows(from: number, to: number): void {
+    for (const row of this.#store.log.rows(from, to)) this.#tree.append(row.leaf);
+    if (this.#tree.size !== to) throw new MassError('STORE_FAILED', `the log has a gap below index ${to}`);
+  }
+
   async #catchUp(): Promise<void> {
-    const size = await this.#store.log.size();
-    for (const row of this.#store.log.rows(this.#tree.size, size)) this.#tree.append(row.leaf);
+    this.#takeRows(this.#tree.size, await this.#store.log.size());
+  }
+
+  /** Signs when enough entries are uncovered; otherwise makes sure the timer will. */
+  async #signIfDue(): Promise<void> {
+    const uncovered = this.#tree.size - this.#signedSize;
+    if (uncovered >= this.#every) {
+      try {
+        await this.#sign();
+      } catch {
+        return; // kept in #signFailure: the next append retries and fails closed
+      }
+    }
+    if (this.#tree.size > this.#signedSize && this.#timer === undefined && !this.#closed) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        void this.#serial(async () => {
+          await this.#sign();
+        }).catch(() => undefined); // kept in #signFailure
+      }, this.#seconds * 1000);
+      this.#timer.unref();
+    }
+  }
+
+  /** The leaf hashes of the first `size` entries (what a checkpoint of that size commits to). */
+  leafHashes(size = this.#tree.size): Uint8Array[] {
+    if (!Number.isSafeInteger(size) || size < 0 || size > this.#tree.size) throw new TypeError(`size must be an integer from 0 to ${this.#tree.size}`);
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < size; i++) out.push(this.#tree.leaf(i));
+    return out;
   }
 
   root(size = this.#tree.size): Uint8Array {
@@ -150,26 +253,31 @@ export class AuditLog {
 
   /**
    * The latest checkpoint, signing a new one if the tree grew. Refuses (CHECKPOINT_INVALID) to
-   * sign a checkpoint that is not consistent with the last one it signed.
+   * sign a checkpoint that is not consistent with the last one this key signed or the store holds.
    */
   async checkpoint(): Promise<StoredCheckpoint> {
     await this.flush();
-    await this.#catchUp();
-    const size = this.#tree.size;
-    const root = this.#tree.root(size);
-    const latest = await this.#store.log.latestCheckpoint();
-    if (latest !== undefined) {
-      if (latest.size > size) throw new MassError('CHECKPOINT_INVALID', `the last checkpoint covers ${latest.size} entries but the log holds ${size}: entries were removed`);
-      if (!constantTimeEqual(this.#tree.root(latest.size), latest.root)) {
-        throw new MassError('CHECKPOINT_INVALID', `the log's first ${latest.size} entries no longer match the last signed checkpoint`);
-      }
-      if (latest.size === size) return latest;
-      verifyConsistency(latest.size, size, this.#tree.consistencyProof(latest.size, size), latest.root, root);
+    let signed: StoredCheckpoint | undefined;
+    await this.#serial(async () => {
+      signed = await this.#sign();
+    });
+    if (signed === undefined) throw new MassError('STORE_FAILED', 'no checkpoint was signed');
+    return signed;
+  }
+
+  /** Signs the tree as it now is in the store (see CheckpointSigner); a failure is kept and fails appends. */
+  async #sign(): Promise<StoredCheckpoint> {
+    try {
+      const earlier = await this.#signer.earlier(); // before catching up: see CheckpointSigner
+      await this.#catchUp();
+      const result = await this.#signer.sign(this.#tree, earlier);
+      this.#signedSize = Math.max(this.#signedSize, result.size);
+      this.#signFailure = undefined;
+      return result;
+    } catch (error) {
+      this.#signFailure = error instanceof MassError ? error : new MassError('STORE_FAILED', 'cannot sign a checkpoint', { cause: error });
+      throw this.#signFailure;
     }
-    const note = signCheckpoint({ origin: this.origin, size, root }, this.#signer);
-    const stored: StoredCheckpoint = { size, root, note, createdAt: this.#clock.now() };
-    await this.#store.log.saveCheckpoint(stored);
-    return stored;
   }
 
   /** An inclusion proof for `index` in the tree of `size` entries (default: the latest checkpoint's size). */
@@ -203,22 +311,4 @@ export class AuditLog {
   #checkSize(size: number, name: string): void {
     if (!Number.isSafeInteger(size) || size < 1 || size > this.#tree.size) throw new TypeError(`${name} must be an integer from 1 to ${this.#tree.size}`);
   }
-}
-
-/** The log's signing key from the keystore, created on first use. */
-async function logSigner(store: Store, origin: string, clock: Clock): Promise<NoteSigner> {
-  let stored = await store.keys.get(LOG_KEY_NAME);
-  if (stored === undefined) {
-    const key = generateEd25519Key();
-    try {
-      await store.keys.insert({ name: LOG_KEY_NAME, privatePkcs8: key.privatePkcs8, publicJwk: key.publicJwk, createdAt: clock.now() });
-    } catch (error) {
-      if (!(error instanceof MassError && error.code === 'AGENT_EXISTS')) throw error; // another process created it first
-    }
-    stored = await store.keys.get(LOG_KEY_NAME);
-    if (stored === undefined) throw new MassError('STORE_FAILED', 'cannot create the audit log key');
-  }
-  const privateKey: KeyObject = privateKeyFromPkcs8(stored.privatePkcs8);
-  const publicKey = new Uint8Array(Buffer.from(stored.publicJwk.x, 'base64url'));
-  return { name: origin, privateKey, publicKey };
 }

@@ -11,7 +11,14 @@ export class AuditRecorder implements Recorder {
     this.#log = log;
   }
 
+  /**
+   * An intent claims its envelope's id in the same transaction that writes it (a replayed
+   * envelope is refused with ENVELOPE_REPLAYED and nothing is written); a denial consumes the id
+   * (always written); an outcome carries none.
+   */
   append(entry: RecordEntry): Promise<Receipt> {
-    return this.#log.append(mediationEntry(entry));
+    const id = entry.replayId;
+    if (id === undefined || entry.type === 'outcome') return this.#log.append(mediationEntry(entry));
+    return this.#log.append(mediationEntry(entry), { id: id.id, expiresAt: id.expiresAt, mode: entry.type === 'intent' ? 'claim' : 'consume' });
   }
 }

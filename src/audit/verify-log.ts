@@ -2,6 +2,7 @@ import { MassError } from '../core/errors.js';
 import { constantTimeEqual } from '../core/hash.js';
 import type { Store, StoredCheckpoint } from '../store/store.js';
 import { openCheckpoint } from './checkpoint.js';
+import { openKeptCheckpoint, type KeptCheckpoint } from './kept-checkpoint.js';
 import { leafHash, MerkleTree } from './merkle.js';
 import type { NoteVerifier } from './note.js';
 
@@ -18,20 +19,36 @@ export class LogVerificationError extends MassError {
 export interface LogVerification {
   /** Entries stored. */
   readonly size: number;
-  /** Size of the latest signed checkpoint (0 when there is none yet). */
+  /** Size of the latest signed checkpoint, stored or kept (0 when there is none). */
   readonly checkpointSize: number;
+  /** Entries after the latest signed checkpoint: no signature covers them yet. */
+  readonly uncovered: number;
   readonly root: Uint8Array;
-  /** Signed checkpoints checked against the rebuilt tree. */
+  /** Signed checkpoints in the store checked against the rebuilt tree. */
   readonly checkpoints: number;
+  /** Size of the largest kept checkpoint the log was checked against, when any was given. */
+  readonly keptSize?: number;
+}
+
+export interface VerifyLogOptions {
+  /** Checkpoints kept outside the store (an operator's copy, the signer's own record): the log must be consistent with each. */
+  readonly kept?: readonly KeptCheckpoint[];
 }
 
 /**
- * Verifies the whole log from its stored bytes: every entry is re-hashed and compared with its
- * stored leaf hash, indexes must run from 0 without gaps, the tree is rebuilt, and every stored
- * checkpoint must carry a valid signature by `verifier` and match the rebuilt tree at its size.
- * Returns a summary or throws LogVerificationError naming the first bad index where it can.
+ * Verifies the whole log from its stored bytes. Checklist:
+ *  1. every entry is re-hashed and compared with its stored leaf hash; indexes run from 0 without
+ *     gaps; the tree is rebuilt from the re-hashed leaves;
+ *  2. each kept checkpoint, if any, must be signed by one of `verifiers` and be a prefix of the
+ *     tree: no entry missing below its size, the same root at its size (else the first index whose
+ *     leaf differs from the kept leaves is named);
+ *  3. every stored checkpoint must be signed by one of `verifiers` and match the tree at its size;
+ *  4. at least one stored checkpoint must exist: a log nothing signed proves nothing.
+ * Returns a summary (with the count of entries no signature covers) or throws
+ * LogVerificationError naming the first bad index where it can.
  */
-export async function verifyLog(store: Store, origin: string, verifier: NoteVerifier): Promise<LogVerification> {
+export async function verifyLog(store: Store, origin: string, verifiers: NoteVerifier | readonly NoteVerifier[], options: VerifyLogOptions = {}): Promise<LogVerification> {
+  const keys = Array.isArray(verifiers) ? (verifiers as readonly NoteVerifier[]) : [verifiers as NoteVerifier];
   const size = await store.log.size();
   const tree = new MerkleTree();
   let expected = 0;
@@ -49,12 +66,15 @@ export async function verifyLog(store: Store, origin: string, verifier: NoteVeri
   }
   if (expected !== size) throw new LogVerificationError(expected, 'entry is missing (indexes must be contiguous)');
 
+  let keptSize: number | undefined;
+  for (const kept of options.kept ?? []) keptSize = Math.max(keptSize ?? 0, checkKept(tree, kept, origin, keys));
+
   const checkpoints = await store.log.checkpoints();
   let previous: StoredCheckpoint | undefined;
   for (const stored of checkpoints) {
     let opened;
     try {
-      opened = openCheckpoint(stored.note, { origin, verifiers: [verifier] });
+      opened = openCheckpoint(stored.note, { origin, verifiers: keys });
     } catch (error) {
       throw new LogVerificationError(undefined, `checkpoint of size ${stored.size}: ${error instanceof Error ? error.message : 'invalid'}`);
     }
@@ -69,6 +89,31 @@ export async function verifyLog(store: Store, origin: string, verifier: NoteVeri
     }
     previous = stored;
   }
-  return { size, checkpointSize: previous?.size ?? 0, root: tree.root(size), checkpoints: checkpoints.length };
+  if (previous === undefined) throw new LogVerificationError(undefined, `no signed checkpoint: none of the ${size} entries is covered by a signature`);
+  const checkpointSize = Math.max(previous.size, keptSize ?? 0);
+  return { size, checkpointSize, uncovered: size - checkpointSize, root: tree.root(size), checkpoints: checkpoints.length, ...(keptSize === undefined ? {} : { keptSize }) };
 }
 
+/** Step 2: the log against a checkpoint kept elsewhere; returns its size. */
+function checkKept(tree: MerkleTree, kept: KeptCheckpoint, origin: string, verifiers: readonly NoteVerifier[]): number {
+  const source = kept.source ?? 'the kept checkpoint';
+  let opened;
+  try {
+    opened = openKeptCheckpoint(kept, origin, verifiers);
+  } catch (error) {
+    throw new LogVerificationError(undefined, `${source}: ${error instanceof Error ? error.message : 'invalid'}`);
+  }
+  const leaves = opened.leaves;
+  if (leaves !== undefined) {
+    // Name the first entry that differs from what the kept checkpoint commits to.
+    const common = Math.min(leaves.length, tree.size);
+    for (let i = 0; i < common; i++) {
+      if (!constantTimeEqual(tree.leaf(i), leaves[i]!)) throw new LogVerificationError(i, `entry differs from ${source} of size ${opened.size} (rewritten, reordered or removed)`);
+    }
+  }
+  if (opened.size > tree.size) throw new LogVerificationError(tree.size, `entries from here on are missing: ${source} covers ${opened.size}`);
+  if (!constantTimeEqual(tree.root(opened.size), opened.root)) {
+    throw new LogVerificationError(undefined, `the first ${opened.size} entries do not match ${source} (it carries no leaf hashes to name the first one)`);
+  }
+  return opened.size;
+}

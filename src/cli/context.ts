@@ -1,6 +1,6 @@
 import { adminEntry } from '../audit/entry.js';
-import { AuditLog, logOrigin } from '../audit/log.js';
 import { findConfigFile } from '../config/find.js';
+import { openAuditLog } from '../audit/open-log.js';
 import { loadConfigFile, resolveConfigPath, type MassConfig } from '../config/load.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
@@ -30,7 +30,11 @@ export async function withStore<T>(config: MassConfig, work: (store: Store) => P
 
 /** Records an administrative change (agent added, revoked…) in the audit log; resolves once durable. */
 export async function recordAdmin(store: Store, config: MassConfig, operation: string, subject: string, reason: string | null): Promise<number> {
-  const log = await AuditLog.open(store, { origin: logOrigin(config.data.trustDomain) });
-  const { index } = await log.append(adminEntry(operation, subject, 'cli', reason, Date.now()));
-  return index;
+  const log = await openAuditLog(config, store);
+  try {
+    const { index } = await log.append(adminEntry(operation, subject, 'cli', reason, Date.now()));
+    return index;
+  } finally {
+    await log.close(); // signs a checkpoint over the new entry
+  }
 }

@@ -109,11 +109,13 @@ function buildProgram(io: Io): Command {
   log
     .command('checkpoint')
     .description('print the latest signed checkpoint (signing a new one if the log grew)')
-    .action((_opts: unknown, cmd: Command) => logCheckpointCommand(io, globals(cmd).config));
+    .option('--out <file>', 'also keep it, with its leaf hashes, in FILE (for `mass log verify --checkpoint`)')
+    .action((opts: { out?: string }, cmd: Command) => logCheckpointCommand(io, globals(cmd).config, opts.out));
   log
     .command('key')
     .description("print the verifier key of the log's checkpoints")
-    .action((_opts: unknown, cmd: Command) => logKeyCommand(io, globals(cmd).config));
+    .option('--new', 'create the key file first (refused if it exists): a new key for a log that has none')
+    .action((opts: { new?: boolean }, cmd: Command) => logKeyCommand(io, globals(cmd).config, opts));
   log
     .command('proof')
     .description('print an inclusion proof for an entry')
@@ -129,8 +131,9 @@ function buildProgram(io: Io): Command {
   log
     .command('verify')
     .description('re-hash every entry, rebuild the tree and check it against every signed checkpoint')
-    .option('--key <vkey>', 'verifier key the checkpoints must be signed with (from `mass log key`, kept elsewhere)')
-    .action((opts: { key?: string }, cmd: Command) => logVerifyCommand(io, globals(cmd).config, opts.key));
+    .option('--key <vkey>', 'verifier key the checkpoints must be signed with (from `mass log key`, kept elsewhere); repeatable', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--checkpoint <file>', 'a checkpoint kept elsewhere (`mass log checkpoint --out`): the log must be consistent with it')
+    .action((opts: { key: string[]; checkpoint?: string }, cmd: Command) => logVerifyCommand(io, globals(cmd).config, { keys: opts.key, ...(opts.checkpoint === undefined ? {} : { checkpoint: opts.checkpoint }) }));
   log
     .command('show')
     .description('print log entries')

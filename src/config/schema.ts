@@ -104,6 +104,18 @@ const mediatorSchema = z.strictObject({
   executeTimeoutMs: z.number().int().min(1).max(3_600_000).default(60_000),
 });
 
+const auditLogSchema = z.strictObject({
+  /**
+   * The file holding the key that signs the log's checkpoints (mode 0600), relative to mass.yaml.
+   * Default: audit-log.key beside a SQLite store file; an in-memory store uses an ephemeral key.
+   */
+  keyFile: z.string().min(1).optional(),
+  /** Sign a checkpoint once this many entries are not covered by one. */
+  checkpointEvery: z.number().int().min(1).max(1_000_000).default(1_000),
+  /** Sign a checkpoint at most this many seconds after an entry was left uncovered. */
+  checkpointSeconds: z.number().min(0.01).max(86_400).default(10),
+});
+
 export const massConfigSchema = z.strictObject({
   version: z.literal(1),
   trustDomain: z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'a SPIFFE trust domain such as example.org (lower case)'),
@@ -123,6 +135,7 @@ export const massConfigSchema = z.strictObject({
   }),
   envelopes: envelopeSchema.default({ maxLifetimeSeconds: 300, clockSkewSeconds: 30 }),
   mediator: mediatorSchema.default({ stageTimeoutMs: 2_000, approvalTimeoutMs: 300_000, executeTimeoutMs: 60_000 }),
+  auditLog: auditLogSchema.default({ checkpointEvery: 1_000, checkpointSeconds: 10 }),
 });
 
 export type MassConfigInput = z.input<typeof massConfigSchema>;

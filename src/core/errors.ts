@@ -73,6 +73,9 @@ export type OperationErrorCode =
   | 'AGENT_EXISTS'
   | 'LOG_CONFLICT'
   | 'LOG_INVALID'
+  | 'LOG_KEY_MISSING'
+  | 'LOG_KEY_INVALID'
+  | 'STORE_NOT_FOUND'
   | 'EXECUTION_FAILED'
   /** A command refused to write through a symbolic link. */
   | 'PATH_UNSAFE'

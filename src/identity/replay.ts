@@ -38,7 +38,42 @@ export class MemoryReplayGuard implements ReplayGuard {
 }
 
 /**
- * The replay guard of a mesh or gateway: exact in memory, and written behind to the store in
+ * The replay guard in front of an audit log that claims envelope ids with each intent (the
+ * mediator's record stage, AuditRecorder): exact in memory, plus a look-up in the store for ids
+ * other processes (or this one before a restart) accepted. It writes nothing: the id becomes
+ * durable in the same transaction as the intent record, which is the authority — this guard only
+ * refuses replays early and cheaply. Loads the live ids of the store at open.
+ */
+export class EarlyReplayGuard implements ReplayGuard {
+  readonly #memory: MemoryReplayGuard;
+  readonly #table: ReplayTable;
+
+  private constructor(table: ReplayTable, maxEntries: number) {
+    this.#table = table;
+    this.#memory = new MemoryReplayGuard(maxEntries);
+  }
+
+  static async open(table: ReplayTable, clock: Clock, options: { maxEntries?: number } = {}): Promise<EarlyReplayGuard> {
+    const guard = new EarlyReplayGuard(table, options.maxEntries ?? 1_000_000);
+    const now = clock.now();
+    for (const entry of await table.live(now)) guard.#memory.rememberNow(entry.jti, entry.expiresAt, now);
+    return guard;
+  }
+
+  async remember(jti: string, expiresAt: number, now: number): Promise<boolean> {
+    if (!this.#memory.rememberNow(jti, expiresAt, now)) return false;
+    return !(await this.#table.has(jti, now));
+  }
+
+  /** Nothing to write: ids are stored with the records. */
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/**
+ * A replay guard for a host whose records do not claim envelope ids (a custom recorder): exact in
+ * memory, and written behind to the store in
  * batches (every `flushMs`, one transaction), so that a restart reloads the ids that are still
  * live. A crash can lose at most the ids of the last `flushMs`. An id new to this process is also
  * looked up in the store, so another process sharing it (a gateway and a mesh) catches replays of

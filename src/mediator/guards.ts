@@ -23,7 +23,8 @@ export function isPrincipal(value: unknown): value is Principal {
     isName(value.agentId) &&
     (value.envelopeHash === undefined || typeof value.envelopeHash === 'string') &&
     (value.declaredLabel === undefined || isLabel(value.declaredLabel)) &&
-    (value.path === undefined || isPath(value.path))
+    (value.path === undefined || isPath(value.path)) &&
+    (value.replayId === undefined || (isObject(value.replayId) && typeof value.replayId.id === 'string' && Number.isSafeInteger(value.replayId.expiresAt)))
   );
 }
 

@@ -146,7 +146,10 @@ export class Mediator {
     }
 
     // No record, no effect: the intent must be stored before anything runs.
+    // The intent claims the envelope's id in the same transaction: a replay (another process, or
+    // this one before a crash, accepted it) is refused there, recorded as a denial, and never runs.
     const intent = await this.#stage(p, 'record', t, () => s.record.append(this.#entry(p, 'intent', null)), isReceipt);
+    if (intent instanceof StageFailure && intent.code === 'ENVELOPE_REPLAYED') return this.#deny(p, intent);
     if (intent instanceof StageFailure) return this.#deny(p, new StageFailure('record', 'RECORD_FAILED', intent.reason), { recordDenial: false });
     const decided = await this.#stage(p, 'observe', t, () => s.observe.observe(this.#event(p, 'decided')), isVoid);
     if (decided instanceof StageFailure) return this.#deny(p, decided);
@@ -274,6 +277,7 @@ export class Mediator {
       argHashes: p.argHashes,
       ...(p.bodyHash !== null && this.#keepArguments(p.request) ? { args: p.request.body } : {}),
       envelopeHash: p.principal?.envelopeHash ?? null,
+      ...(type !== 'outcome' && p.principal?.replayId !== undefined ? { replayId: p.principal.replayId } : {}),
       chain: p.provenance?.chain ?? [],
       path: p.provenance?.path ?? p.principal?.path ?? [],
       labels: p.labels ?? null,

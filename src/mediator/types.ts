@@ -54,6 +54,16 @@ export interface Principal {
   readonly declaredLabel?: Label;
   /** The provenance path the sender declared (signed, when it came in an envelope). */
   readonly path?: readonly Hop[];
+  /**
+   * The envelope's replay id (`iss/jti`) and when it may be forgotten (ms). The record stage
+   * claims it in the same transaction as the intent: the first intent wins, a replay is denied.
+   */
+  readonly replayId?: ReplayId;
+}
+
+export interface ReplayId {
+  readonly id: string;
+  readonly expiresAt: number;
 }
 
 /** On whose authority: the chain of agents behind the action and the trust it carries. */
@@ -142,6 +152,8 @@ export interface RecordEntry {
   readonly findings: readonly Finding[];
   readonly decision: Decision | null;
   readonly approval: { readonly approved: boolean; readonly approver?: string } | null;
+  /** The envelope id the entry claims (intent) or consumes (denial); outcomes carry none. */
+  readonly replayId?: ReplayId;
   /** For outcome and denial entries. */
   readonly outcome: { readonly status: 'executed' | 'failed' | 'denied'; readonly code?: string; readonly stage?: StageName; readonly resultHash?: string } | null;
 }

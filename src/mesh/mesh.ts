@@ -8,7 +8,7 @@ import { joinLabels, TRUSTED, type Label } from '../flow/label.js';
 import { signEnvelope } from '../identity/envelope.js';
 import type { SigningKey } from '../identity/keys.js';
 import { AgentRegistry, ensureOwnerKey } from '../identity/registry.js';
-import { DurableReplayGuard } from '../identity/replay.js';
+import { DurableReplayGuard, EarlyReplayGuard } from '../identity/replay.js';
 import { Mediator } from '../mediator/mediator.js';
 import type { Approver, AuthorizedAction, Effect, Observer, Recorder, Stages } from '../mediator/stages.js';
 import { ConfigLabeler } from '../mediator/stages/label.js';
@@ -27,7 +27,8 @@ import { DirectExecutor } from '../mediator/stages/execute.js';
 import { EventObserver } from '../mediator/stages/observe.js';
 import type { ActionRequest, Verdict } from '../mediator/types.js';
 import { adminEntry } from '../audit/entry.js';
-import { AuditLog, logOrigin } from '../audit/log.js';
+import type { AuditLog } from '../audit/log.js';
+import { openAuditLog } from '../audit/open-log.js';
 import { AuditRecorder } from '../audit/recorder.js';
 import { PolicyEngine } from '../policy/engine.js';
 import type { PolicySource } from '../policy/load.js';
@@ -84,7 +85,7 @@ export class Mesh implements TaskHost {
   readonly #clock: Clock;
   readonly #signed: boolean;
   readonly #ownsStore: boolean;
-  readonly #replay: DurableReplayGuard;
+  readonly #replay: DurableReplayGuard | EarlyReplayGuard;
   readonly #keys = new Map<string, SigningKey>();
   readonly #handlers = new Map<string, MessageHandler>();
   readonly #tools = new Map<string, ToolHandler>();
@@ -100,7 +101,7 @@ export class Mesh implements TaskHost {
     signed: boolean;
     stages: Stages;
     events: EventObserver;
-    replay: DurableReplayGuard;
+    replay: DurableReplayGuard | EarlyReplayGuard;
     log: AuditLog;
     mediatorTimeouts: { stageTimeoutMs: number; approvalTimeoutMs: number; executeTimeoutMs: number };
     keepArguments: (request: ActionRequest) => boolean;
@@ -233,7 +234,7 @@ export class Mesh implements TaskHost {
   async close(): Promise<void> {
     await this.mediator.settled();
     await this.#replay.flush();
-    await this.log.flush();
+    await this.log.close(); // signs a checkpoint over everything written
     if (this.#ownsStore) await this.store.close();
   }
 }
@@ -268,7 +269,7 @@ export async function createMesh(config: MassConfig | MassConfigInput, options: 
     let chainOptionsPromise: Promise<VerifyChainOptions> | undefined;
     const links = new MemoryLinkMemory();
     const chainOptions = () => (chainOptionsPromise ??= chainOptionsFromStore(store, clock, { clockSkewSeconds: loaded.data.envelopes.clockSkewSeconds, links }));
-    const log = await AuditLog.open(store, { origin: logOrigin(loaded.data.trustDomain), clock });
+    const log = await openAuditLog(loaded, store, clock);
     if (options.autoRegister ?? true) {
       for (const id of Object.keys(loaded.data.agents)) {
         if ((await registry.get(id)) !== undefined) continue;
@@ -279,7 +280,10 @@ export async function createMesh(config: MassConfig | MassConfigInput, options: 
     // Running without enforcement is itself on record.
     if (options.mode === 'monitor') await log.append(adminEntry('mediator.monitor', 'mesh', null, 'decisions are recorded but not enforced', clock.now()));
     const signed = (options.authentication ?? 'envelope') === 'envelope';
-    const replay = await DurableReplayGuard.open(store.replay, clock);
+    // The audit log's recorder claims each envelope id with its intent (one transaction): the
+    // guard in front only refuses early. Any other recorder does not, so the guard stores ids itself.
+    const logRecorder = options.recorder === undefined && options.stages?.record === undefined ? new AuditRecorder(log) : undefined;
+    const replay = logRecorder !== undefined ? await EarlyReplayGuard.open(store.replay, clock) : await DurableReplayGuard.open(store.replay, clock);
     const events = new EventObserver();
     const detectors = detectorSuite(loaded.data.detectors);
     const defaults: Stages = {
@@ -292,7 +296,7 @@ export async function createMesh(config: MassConfig | MassConfigInput, options: 
       decide: new CedarDecider(policy, loaded.data, { mcpTools: store.mcpTools }),
       approve: options.approval ?? new NoApprovalChannel(),
       execute: new DirectExecutor(),
-      record: options.recorder ?? new AuditRecorder(log),
+      record: options.recorder ?? logRecorder ?? new AuditRecorder(log),
       observe: events as Observer,
     };
     const stages: Stages = { ...defaults, ...options.stages };

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { MassError } from '../core/errors.js';
 import { openSqliteStore } from './sqlite.js';
@@ -26,9 +27,17 @@ export function sqliteStorePath(url: string, baseDir: string): string | undefine
  * Opens the store named by a `store:` URL of mass.yaml: `sqlite:PATH` (relative to `baseDir`) or
  * `sqlite::memory:`. PostgreSQL URLs are recognised but not served by this version.
  */
-export function openStore(url: string, baseDir: string): Store {
+export function openStore(url: string, baseDir: string, options: { mustExist?: boolean } = {}): Store {
+  const file = storeFileOf(url, baseDir);
+  if (file === undefined) return openSqliteStore(':memory:');
+  // Commands that only read must not create an empty store and report on it.
+  if (options.mustExist === true && !existsSync(file)) throw new MassError('STORE_NOT_FOUND', `no store at ${file} (store: ${url}); run \`mass init\` or check --config`);
+  return openSqliteStore(file);
+}
+
+/** The absolute path of the SQLite file a `store:` URL names; undefined for an in-memory store. Throws STORE_UNSUPPORTED for a URL this version cannot open. */
+export function storeFileOf(url: string, baseDir: string): string | undefined {
   const problem = storeUrlProblem(url);
   if (problem !== undefined) throw new MassError('STORE_UNSUPPORTED', `store: ${problem}`);
-  const path = sqliteStorePath(url, baseDir);
-  return openSqliteStore(path ?? ':memory:');
+  return sqliteStorePath(url, baseDir);
 }

@@ -1,10 +1,12 @@
 import type Database from 'better-sqlite3';
 import { MassError } from '../core/errors.js';
-import type { LogChunk, LogRow, LogTable, StoredCheckpoint } from './store.js';
+import type { LogAppendResult, LogAppendRow, LogChunk, LogRow, LogTable, StoredCheckpoint } from './store.js';
 
 const LEAF_CHUNK = 65_536;
 const ROW_CHUNK = 16_384;
 const MAX_CHUNK_BYTES = 16 * 1024 * 1024;
+/** Expired envelope ids are purged at most this often (inside an append transaction). */
+const PURGE_EVERY_MS = 60_000;
 
 /** Splits `[idx: 12 hex][length: 8 hex][leaf: 32 bytes][entry]…` into rows (views, no copies). */
 function parseRows(packed: Buffer): LogChunk {
@@ -43,7 +45,8 @@ export class SqliteLog implements LogTable {
   readonly #latest: Database.Statement<[], CheckpointRow>;
   readonly #all: Database.Statement<[], CheckpointRow>;
   readonly #saveCheckpoint: Database.Statement;
-  readonly #appendBatch: (first: number, rows: readonly { entry: Uint8Array; leaf: Uint8Array }[]) => void;
+  readonly #appendBatch: { immediate: (rows: readonly LogAppendRow[], now: number) => LogAppendResult };
+  #lastPurge = 0;
 
   constructor(db: Database.Database) {
     this.#size = db.prepare('SELECT coalesce(max(idx) + 1, 0) AS n FROM log_entries');
@@ -66,21 +69,41 @@ export class SqliteLog implements LogTable {
     this.#latest = db.prepare('SELECT * FROM log_checkpoints ORDER BY size DESC LIMIT 1');
     this.#all = db.prepare('SELECT * FROM log_checkpoints ORDER BY size');
     this.#saveCheckpoint = db.prepare('INSERT OR REPLACE INTO log_checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)');
-    this.#appendBatch = db.transaction((first: number, rows: readonly { entry: Uint8Array; leaf: Uint8Array }[]) => {
-      // Contiguity is checked inside the transaction: a writer that lost track of the size fails whole.
-      const size = next.get()?.n ?? 0;
-      if (size !== first) throw new MassError('LOG_CONFLICT', `log append at index ${first}, but the log holds ${size} entries`);
-      for (let i = 0; i < rows.length; i++) {
-        const row = rows[i]!;
-        this.#insert.run(first + i, row.entry, row.leaf);
+    // An id is claimed if absent or expired; a live one is left alone (changes = 0: a replay).
+    const claim = db.prepare(
+      'INSERT INTO replay (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO UPDATE SET expires_at = excluded.expires_at WHERE replay.expires_at <= ?',
+    );
+    const consume = db.prepare(
+      'INSERT INTO replay (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO UPDATE SET expires_at = max(replay.expires_at, excluded.expires_at)',
+    );
+    const purge = db.prepare('DELETE FROM replay WHERE expires_at <= ?');
+    this.#appendBatch = db.transaction((rows: readonly LogAppendRow[], now: number): LogAppendResult => {
+      // Indexes are assigned inside the (immediate) transaction: concurrent writers queue on the
+      // write lock and each batch lands after the previous one, without gaps.
+      const first = next.get()?.n ?? 0;
+      if (now - this.#lastPurge > PURGE_EVERY_MS) {
+        purge.run(now);
+        this.#lastPurge = now;
       }
+      const written: boolean[] = [];
+      let index = first;
+      for (const row of rows) {
+        const replay = row.replay;
+        if (replay !== undefined && replay.mode === 'claim' && claim.run(replay.id, replay.expiresAt, now).changes !== 1) {
+          written.push(false); // the envelope was already accepted: this row is a replay, not written
+          continue;
+        }
+        if (replay !== undefined && replay.mode === 'consume') consume.run(replay.id, replay.expiresAt);
+        this.#insert.run(index++, row.entry, row.leaf);
+        written.push(true);
+      }
+      return { first, written };
     });
   }
 
-  append(first: number, rows: readonly { entry: Uint8Array; leaf: Uint8Array }[]): Promise<void> {
+  append(rows: readonly LogAppendRow[], now: number): Promise<LogAppendResult> {
     try {
-      this.#appendBatch(first, rows);
-      return Promise.resolve();
+      return Promise.resolve(this.#appendBatch.immediate(rows, now));
     } catch (error) {
       if (error instanceof MassError) return Promise.reject(error);
       return Promise.reject(new MassError('STORE_FAILED', 'cannot append to the audit log', { cause: error }));

@@ -105,12 +105,43 @@ export interface StoredCheckpoint {
 }
 
 /**
+ * The envelope id a log row claims: acceptance and replay protection are one fact. `claim`: the
+ * row is written only if the id is not already live (else the row is refused as a replay);
+ * `consume`: the id is recorded as seen and the row is always written (a denial).
+ */
+export interface ReplayClaim {
+  /** `iss/jti` of the envelope. */
+  readonly id: string;
+  /** Milliseconds since the epoch after which the id may be forgotten. */
+  readonly expiresAt: number;
+  readonly mode: 'claim' | 'consume';
+}
+
+/** One row to append: the entry bytes, their leaf hash, and the envelope id it claims, if any. */
+export interface LogAppendRow {
+  readonly entry: Uint8Array;
+  readonly leaf: Uint8Array;
+  readonly replay?: ReplayClaim;
+}
+
+/** Where a batch went: written rows take indexes `first`, `first + 1`, … in order; refused rows (replays) take none. */
+export interface LogAppendResult {
+  readonly first: number;
+  /** One flag per row of the batch: false for a row refused because its envelope id was already live. */
+  readonly written: readonly boolean[];
+}
+
+/**
  * The audit log's rows. Indexes are contiguous from 0; a batch is written in one durable
- * transaction and either all of it is stored or none.
+ * transaction (with the envelope ids it claims) and either all of it is stored or none.
  */
 export interface LogTable {
-  /** Writes `rows` at indexes `first`, `first + 1`, …; nothing is written if it fails: LOG_CONFLICT when `first` is not the current size (another writer appended), else STORE_FAILED. */
-  append(first: number, rows: readonly { entry: Uint8Array; leaf: Uint8Array }[]): Promise<void>;
+  /**
+   * Appends `rows` at the end of the log in one transaction, with their replay claims (ids expire
+   * relative to `now`). Rows whose claim finds its id live are not written; the others get
+   * contiguous indexes. Rejects (STORE_FAILED) with nothing written if the transaction fails.
+   */
+  append(rows: readonly LogAppendRow[], now: number): Promise<LogAppendResult>;
   size(): Promise<number>;
   /** All leaf hashes in index order (to rebuild the tree at open). */
   leaves(): Promise<Uint8Array[]>;

@@ -6,6 +6,7 @@ import { after, test } from 'node:test';
 import fc from 'fast-check';
 import { decodeEntry } from '../../src/audit/entry.js';
 import { AuditLog } from '../../src/audit/log.js';
+import { LogKey } from '../../src/audit/log-key.js';
 import { systemClock } from '../../src/core/clock.js';
 import { labelArguments } from '../../src/flow/argument-labels.js';
 import { classified, joinLabels, labelDominates, TRUSTED, untrusted, type Label } from '../../src/flow/label.js';
@@ -22,7 +23,10 @@ let n = 0;
 
 async function opened(path: string, limits: AgentContextLimits = {}): Promise<{ store: Store; log: AuditLog; contexts: AgentContexts }> {
   const store = openSqliteStore(path);
-  const log = await AuditLog.open(store, { origin: 'example.org/mass', clock: systemClock });
+  // Both "processes" on one store sign with the one log key kept beside it.
+  const keyFile = `${path}.log.key`;
+  const key = LogKey.exists(keyFile) ? LogKey.load(keyFile) : LogKey.create(keyFile);
+  const log = await AuditLog.open(store, { origin: 'example.org/mass', clock: systemClock, key });
   return { store, log, contexts: new AgentContexts(store.agentContext, log, systemClock, limits) };
 }
 

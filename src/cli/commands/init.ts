@@ -7,6 +7,7 @@ import { initCertificateAuthority } from '../../ca/authority.js';
 import { AgentRegistry, ensureOwnerKey } from '../../identity/registry.js';
 import { loadPolicySet } from '../../policy/load.js';
 import { sqliteStorePath } from '../../store/open.js';
+import { logKeyFileOf } from '../../audit/open-log.js';
 import { recordAdmin, withStore } from '../context.js';
 import type { Io } from '../io.js';
 import { refuseSymlinks, writeFileNoFollow } from '../safe-write.js';
@@ -54,5 +55,7 @@ export async function initCommand(io: Io, dirArg: string | undefined, options: I
   });
   io.out(`wrote ${EXAMPLE_FILES.map((f) => f.path).join(', ')} in ${dir}\n`);
   io.out(`store ${config.data.store}: ${created.ownerCreated ? 'created the mesh owner key; ' : ''}${created.caCreated ? 'created the certificate authority; ' : ''}registered ${created.agents.length > 0 ? created.agents.join(', ') : 'no new agents'}\n`);
+  const logKey = logKeyFileOf(config);
+  if (logKey !== undefined && existsSync(logKey)) io.out(`audit log key ${logKey} (0600): keep its verifier key (\`mass log key\`) somewhere else\n`);
   io.out(`next: mass check-config${dirArg === undefined ? '' : ` --config ${join(dirArg, 'mass.yaml')}`}\n`);
 }

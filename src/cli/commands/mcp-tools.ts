@@ -1,4 +1,4 @@
-import { AuditLog, logOrigin } from '../../audit/log.js';
+import { openAuditLog } from '../../audit/open-log.js';
 import { systemClock } from '../../core/clock.js';
 import { MassError } from '../../core/errors.js';
 import { ToolPins } from '../../mcp/pins.js';
@@ -11,10 +11,14 @@ export async function mcpApproveCommand(io: Io, configOption: string | undefined
   const config = loadCommandConfig(io, configOption);
   if (!(server in config.data.mcpServers)) throw new MassError('CONFIG_INVALID', `MCP server "${server}" is not declared under mcpServers in ${config.file}`);
   await withStore(config, async (store) => {
-    const log = await AuditLog.open(store, { origin: logOrigin(config.data.trustDomain) });
+    const log = await openAuditLog(config, store);
     const pins = new ToolPins({ table: store.mcpTools, log, clock: systemClock });
-    const approved = await pins.approve(server, tool, 'cli');
-    await log.flush();
+    let approved;
+    try {
+      approved = await pins.approve(server, tool, 'cli');
+    } finally {
+      await log.close();
+    }
     io.out(`approved ${server}/${tool}: definition ${approved.seenHash}\n`);
   });
 }

@@ -46,6 +46,8 @@ export class EnvelopeAuthenticator implements Authenticator {
     return {
       agentId: verified.claims.iss,
       envelopeHash: Buffer.from(sha256(request.envelope)).toString('base64url'),
+      // The same id and lifetime the replay guard remembers; the intent record claims it durably.
+      replayId: { id: `${verified.claims.iss}/${verified.claims.jti}`, expiresAt: (verified.claims.exp + this.#options.clockSkewSeconds) * 1000 },
       ...(verified.claims.lbl === undefined ? {} : { declaredLabel: verified.claims.lbl }),
       ...(verified.claims.path === undefined ? {} : { path: verified.claims.path }),
     };

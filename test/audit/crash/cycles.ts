@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { AuditLog } from '../../../src/audit/log.js';
+import { LogKey } from '../../../src/audit/log-key.js';
 import { decodeEntry } from '../../../src/audit/entry.js';
 import { verifyConsistency } from '../../../src/audit/verify-proof.js';
 import { verifyLog } from '../../../src/audit/verify-log.js';
@@ -72,7 +73,7 @@ async function runUntilKilled(dbPath: string, run: string, seed: number): Promis
 async function check(dbPath: string, k: number, acked: ReadonlyMap<number, { run: string; n: number }>, checkpoints: Map<number, string>): Promise<void> {
   const store = openSqliteStore(dbPath);
   try {
-    const log = await AuditLog.open(store, { origin: CRASH_ORIGIN });
+    const log = await AuditLog.open(store, { origin: CRASH_ORIGIN, key: LogKey.load(join(dirname(dbPath), 'audit-log.key')) });
     for (const [index, expected] of acked) {
       const row = await store.log.row(index);
       if (row === undefined) throw new Error(`kill ${k}: acknowledged entry ${index} is lost`);

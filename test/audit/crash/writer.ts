@@ -1,7 +1,9 @@
 // A log writer that runs until it is killed: appends batches of entries to the audit log of a
 // SQLite store and reports each batch on stdout only after the batch is durable. Used by the crash
 // test and `npm run soak:log`. Usage: writer.ts <db path> <origin> <run id> <seed>
+import { dirname, join } from 'node:path';
 import { AuditLog } from '../../../src/audit/log.js';
+import { LogKey } from '../../../src/audit/log-key.js';
 import { externalEntry } from '../../../src/audit/entry.js';
 import { openSqliteStore } from '../../../src/store/sqlite.js';
 
@@ -18,7 +20,8 @@ const next = (): number => {
 };
 
 const store = openSqliteStore(dbPath);
-const log = await AuditLog.open(store, { origin });
+const keyFile = join(dirname(dbPath), 'audit-log.key');
+const log = await AuditLog.open(store, { origin, key: LogKey.exists(keyFile) ? LogKey.load(keyFile) : LogKey.create(keyFile) });
 let n = 0;
 for (let batch = 0; ; batch++) {
   const size = 1 + Math.floor(next() * 200);
