@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { PRIVATE_FILE_MODE, writeFileAtomically } from '../core/atomic-file.js';
 import { MassError } from '../core/errors.js';
 import { generateEd25519Key, privateKeyFromPkcs8 } from '../identity/keys.js';
 import { MAX_NOTE_BYTES, type NoteSigner } from './note.js';
@@ -44,25 +44,13 @@ export class LogKey {
    * already exists there: a key is never overwritten.
    */
   static create(file: string): LogKey {
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const pem = String(privateKeyFromPkcs8(generateEd25519Key().privatePkcs8).export({ format: 'pem', type: 'pkcs8' }));
-    // Written whole to a temporary file, then linked into place: the key file appears complete or
-    // not at all (a crash leaves no empty key), and a link never replaces an existing file.
-    const temporary = `${file}.${process.pid}.new`;
-    const fd = openSync(temporary, 'w', 0o600);
+    // Whole or not at all (a crash leaves no empty key), and never over an existing file.
     try {
-      writeSync(fd, pem);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    try {
-      linkSync(temporary, file);
+      writeFileAtomically(file, pem, PRIVATE_FILE_MODE, { replace: false });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new MassError('LOG_KEY_INVALID', `the audit log key file ${file} already exists; it is never overwritten`);
       throw new MassError('LOG_KEY_INVALID', `cannot create the audit log key file ${file}`, { cause: error });
-    } finally {
-      unlinkSync(temporary);
     }
     // What an earlier key signed is not this key's memory: set it aside (kept, not deleted).
     if (existsSync(`${file}.signed`)) renameSync(`${file}.signed`, `${file}.signed.replaced-${Date.now()}`);
@@ -128,15 +116,6 @@ export class LogKey {
       this.#lastSigned = note;
       return;
     }
-    const path = `${this.file}.signed`;
-    const temporary = `${path}.${process.pid}.tmp`;
-    const fd = openSync(temporary, 'w', 0o600);
-    try {
-      writeSync(fd, note);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, path);
+    writeFileAtomically(`${this.file}.signed`, note, PRIVATE_FILE_MODE);
   }
 }

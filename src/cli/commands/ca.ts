@@ -6,7 +6,7 @@ import { buildCrl, revokeCertificate } from '../../ca/revocation.js';
 import { agentSpiffeId, gatewaySpiffeId } from '../../ca/spiffe.js';
 import type { IssuedCertificate, Store } from '../../store/store.js';
 import { loadCommandConfig, recordAdmin, withStore } from '../context.js';
-import { PRIVATE_FILE_MODE, writeFileAtomically } from '../private-file.js';
+import { PRIVATE_FILE_MODE, writeFileAtomically } from '../../core/atomic-file.js';
 import type { Io } from '../io.js';
 
 /** `mass ca init`: creates the CA if there is none and prints its fingerprint. Idempotent. */

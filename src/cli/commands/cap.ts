@@ -15,7 +15,7 @@ import type { Store } from '../../store/store.js';
 import { checkCapabilityResources } from '../capability-resources.js';
 import { loadCommandConfig, recordAdmin, withStore } from '../context.js';
 import { ExitStatus, type Io } from '../io.js';
-import { PRIVATE_FILE_MODE, writeFileAtomically } from '../private-file.js';
+import { PRIVATE_FILE_MODE, writeFileAtomically } from '../../core/atomic-file.js';
 
 /**
  * `mass cap issue|delegate|verify|revoke`: capability tokens on the command line. Tokens are
