@@ -10,8 +10,10 @@
  * keyword pass.
  *
  * Input is attacker-controlled: regexes are bounded (lexicon-phrases.ts), clause windows are at
- * most 2·CLAUSE code units, keyword hits are capped at MAX_KEYWORD_HITS, regex windows at
- * MAX_WINDOWS and findings at MAX_HITS.
+ * most 2·CLAUSE code units, and findings are capped at MAX_HITS. Every keyword hit and every regex
+ * window is kept (no text goes unscanned); the cost stays linear because a phrase's overlapping
+ * windows merge (each code unit is read by a phrase's regex at most once) and the noun–verb
+ * proximity test is a binary search per noun and language, not a scan of every verb.
  */
 import { foldCodeUnit, foldedSkip, foldedSpace } from './features.js';
 import { KeywordScanner, foldString, isWordAt, type KeywordHits } from './keywords.js';
@@ -38,9 +40,8 @@ export interface RuleHit {
 }
 
 export const MAX_HITS = 128;
-const MAX_KEYWORD_HITS = 4096;
-/** Regex windows per scan (each at most a few hundred code units). */
-const MAX_WINDOWS = 1024;
+/** Initial size of the reused keyword-hit and regex-window buffers (they grow with the text). */
+const INITIAL_HITS = 4096;
 const DEFAULT_REACH = 120;
 const CLAUSE = 100;
 /** Verb and modifier must lie this close to the noun (code units between the nearest edges). */
@@ -155,11 +156,11 @@ Object.values(OVERRIDE_STEMS).forEach((stems, lang) => {
 });
 
 const scanner = new KeywordScanner(keywordTexts);
-const keywordHits: KeywordHits = { data: new Int32Array(MAX_KEYWORD_HITS * 3), count: 0 };
+const keywordHits: KeywordHits = { data: new Int32Array(INITIAL_HITS * 3), count: 0 };
 // Text windows where a phrase rule's regex runs (reused; lastWindow is -1 between scans).
-const windowPhrase = new Int32Array(MAX_WINDOWS);
-const windowStart = new Int32Array(MAX_WINDOWS);
-const windowEnd = new Int32Array(MAX_WINDOWS);
+const windowPhrase: number[] = [];
+const windowStart: number[] = [];
+const windowEnd: number[] = [];
 const lastWindow = new Int32Array(phrases.length).fill(-1);
 
 // Negation or condition right before the verb: "do not ignore", "if you ignore", "不要忽略"…
@@ -181,22 +182,30 @@ export function scanRules(text: string, out: RuleHit[], offset = 0): void {
   const hits = scanner.scan(text, keywordHits);
   let windowCount = 0;
   let nouns: [number, number, number[]][] | undefined;
-  let verbs: [number, number[]][] | undefined;
+  // Start offsets of the verb hits of each language (by language index), sorted below.
+  let verbsOf: Map<number, number[]> | undefined;
+  const data = hits.data;
   for (let h = 0; h < hits.count; h++) {
-    const k = keywords[hits.data[3 * h]!]!;
-    const start = hits.data[3 * h + 1]!;
-    const end = hits.data[3 * h + 2]!;
+    const k = keywords[data[3 * h]!]!;
+    const start = data[3 * h + 1]!;
+    const end = data[3 * h + 2]!;
     if ((k.left && isWordAt(text, start - 1)) || (k.right && isWordAt(text, end))) continue;
     if (k.languages.length > 0) (nouns ??= []).push([start, end, k.languages]);
-    if (k.verbOf.length > 0) (verbs ??= []).push([start, k.verbOf]);
+    for (const lang of k.verbOf) {
+      verbsOf ??= new Map();
+      let at = verbsOf.get(lang);
+      if (at === undefined) verbsOf.set(lang, (at = []));
+      at.push(start);
+    }
     for (const p of k.phrases) {
-      // hits arrive in order: a window that overlaps the phrase's last one extends it
+      // hits arrive in order of their end: a window that overlaps the phrase's last one extends it
       const reach = phrases[p]!.reach;
       const ws = Math.max(0, start - reach);
       const we = Math.min(text.length, end + reach);
       const lastIndex = lastWindow[p]!;
-      if (lastIndex >= 0 && windowEnd[lastIndex]! >= ws) windowEnd[lastIndex] = we;
-      else if (windowCount < MAX_WINDOWS) {
+      if (lastIndex >= 0 && windowEnd[lastIndex]! >= ws) {
+        if (we > windowEnd[lastIndex]!) windowEnd[lastIndex] = we;
+      } else {
         windowPhrase[windowCount] = p;
         windowStart[windowCount] = ws;
         windowEnd[windowCount] = we;
@@ -205,10 +214,12 @@ export function scanRules(text: string, out: RuleHit[], offset = 0): void {
     }
   }
   for (let i = 0; i < windowCount; i++) lastWindow[windowPhrase[i]!] = -1;
+  // Hits arrive ordered by their end; a start can precede an earlier hit's (invisible characters inside a keyword).
+  if (verbsOf !== undefined) for (const at of verbsOf.values()) at.sort((a, b) => a - b);
   // The override rule runs only where a noun has a verb of the same language near it.
-  for (const [start, end, langs] of verbs === undefined ? [] : (nouns ?? [])) {
+  for (const [start, end, langs] of verbsOf === undefined ? [] : (nouns ?? [])) {
     if (out.length >= MAX_HITS) return;
-    const near = langs.filter((lang) => verbs!.some(([at, of]) => of.includes(lang) && at > start - 2 * CLAUSE && at < end + 2 * CLAUSE));
+    const near = langs.filter((lang) => hasBetween(verbsOf!.get(lang), start - 2 * CLAUSE, end + 2 * CLAUSE));
     if (near.length === 0) continue;
     const hit = overrideAt(text, start, end, near);
     if (hit !== undefined) pushHit(out, { ...hit, start: hit.start + offset, end: hit.end + offset });
@@ -225,6 +236,19 @@ export function scanRules(text: string, out: RuleHit[], offset = 0): void {
       pushHit(out, { category: phrase.category, rule: phrase.rule, score: phrase.score, start, end: start + m[0].length });
     }
   }
+}
+
+/** True when the sorted `values` hold one strictly between `low` and `high` (binary search). */
+function hasBetween(values: readonly number[] | undefined, low: number, high: number): boolean {
+  if (values === undefined) return false;
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! <= low) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < values.length && values[lo]! < high;
 }
 
 /** Keeps one finding per category and overlapping span (the higher score, the union of spans). */
