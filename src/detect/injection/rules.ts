@@ -185,6 +185,7 @@ export function scanRules(text: string, out: RuleHit[], offset = 0): void {
   // Start offsets of the verb hits of each language (by language index), sorted below.
   let verbsOf: Map<number, number[]> | undefined;
   const data = hits.data;
+  work += hits.count;
   for (let h = 0; h < hits.count; h++) {
     const k = keywords[data[3 * h]!]!;
     const start = data[3 * h + 1]!;
@@ -228,6 +229,7 @@ export function scanRules(text: string, out: RuleHit[], offset = 0): void {
     const phrase = phrases[windowPhrase[i]!]!;
     const ws = windowStart[i]!;
     const slice = text.slice(ws, windowEnd[i]!);
+    work += slice.length;
     phrase.re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while (out.length < MAX_HITS && (m = phrase.re.exec(slice)) !== null) {
@@ -238,12 +240,23 @@ export function scanRules(text: string, out: RuleHit[], offset = 0): void {
   }
 }
 
+/**
+ * A deterministic count of the rule pass's work (keyword hits, binary-search steps, code units of
+ * clauses folded and of regex windows read), summed over every scan: tests check that it grows
+ * linearly with the length of crafted text, with no clock involved.
+ */
+let work = 0;
+export function ruleWork(): number {
+  return work;
+}
+
 /** True when the sorted `values` hold one strictly between `low` and `high` (binary search). */
 function hasBetween(values: readonly number[] | undefined, low: number, high: number): boolean {
   if (values === undefined) return false;
   let lo = 0;
   let hi = values.length;
   while (lo < hi) {
+    work++;
     const mid = (lo + hi) >>> 1;
     if (values[mid]! <= low) lo = mid + 1;
     else hi = mid;
@@ -288,6 +301,7 @@ function foldedClause(text: string, start: number, end: number): { folded: strin
     if (i < end) noun[1] = folded.length;
   }
   at.push(right);
+  work += right - left;
   return { folded, at, noun };
 }
 
