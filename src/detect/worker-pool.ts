@@ -122,7 +122,7 @@ export class WorkerPool<In, Out> {
       : new Worker(this.#module);
     const slot: Slot = { worker, ready: false, job: undefined, timer: undefined };
     this.#slots.add(slot);
-    worker.unref();
+    // Spawned for a waiting job: it keeps the process alive while it loads (unref'd once idle).
     worker.on('message', (message: unknown) => this.#onMessage(slot, message));
     worker.on('error', (error) => void this.#retire(slot, new MassError('DETECTOR_FAILED', 'a detector worker failed', { cause: error })));
     worker.on('exit', () => void this.#retire(slot, new MassError('DETECTOR_FAILED', 'a detector worker exited')));
@@ -134,6 +134,7 @@ export class WorkerPool<In, Out> {
     if (m.ready === true) {
       slot.ready = true;
       this.#dispatch();
+      if (slot.job === undefined) slot.worker.unref();
       return;
     }
     const job = slot.job;
