@@ -109,6 +109,11 @@ export function clauseOf(folded: FoldedText, left: number, right: number, start:
   return { cs, ce, n0, n1 };
 }
 
+/** Units of the stem regexes' look-arounds (rules.ts CASED): letters and digits of Latin, Greek, Cyrillic, and `_`. */
+function isCasedUnit(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || (c >= 0xc0 && c <= 0x24f) || (c >= 0x370 && c <= 0x3ff) || (c >= 0x400 && c <= 0x4ff);
+}
+
 /** Index of the last match starting before `x` (−1: none). */
 function lastBefore(starts: readonly number[], x: number): number {
   let lo = 0;
@@ -171,6 +176,8 @@ export function nearestInClause(folded: FoldedText, rx: StemRegex, c: FoldedClau
     const k = lastBefore(w.starts, zoneHi + 1);
     if (k < 0 || w.starts[k]! < zoneLo - rx.maxLen) return undefined;
   }
+  // At the clause's first position only a look-behind can tell the clause from the whole text.
+  const startDiffers = cs > 0 && isCasedUnit(folded.text.charCodeAt(cs - 1));
   let x = cs; // the clause walk's position: no clause match covers it
   let k = -1; // the last global match starting before x
   while (x < ce && x <= zoneHi) {
@@ -179,7 +186,7 @@ export function nearestInClause(folded: FoldedText, rx: StemRegex, c: FoldedClau
       if (k + 1 < w.starts.length && w.starts[k + 1]! < x) k = lastBefore(w.starts, x);
     }
     const inside = k >= 0 && w.ends[k]! > x;
-    if (x === cs || inside || x >= edge) {
+    if ((x === cs && startDiffers) || inside || x >= edge) {
       // The global walk says nothing reliable here: try the regex at this one position of the clause.
       rx.sticky.lastIndex = x - cs;
       const m = rx.sticky.exec(clauseText(folded, c));
@@ -200,8 +207,28 @@ export function nearestInClause(folded: FoldedText, rx: StemRegex, c: FoldedClau
       x = Math.max(x + 1, edge); // nothing matches before the edge
       continue;
     }
-    consider(folded, w, c, w.starts[j]!, w.ends[j]!, j, distance, isVerb, before, negatedAt);
-    x = w.ends[j]!;
+    // The clause's matches up to the edge (or past the zone) are the global ones j…last; of those
+    // before the noun the nearest is the last one accepted, after it the first: look outwards.
+    const last = lastBefore(w.starts, Math.min(edge, zoneHi + 1));
+    if (last < j) {
+      x = zoneHi + 1; // the next match starts past the zone (and before the edge)
+      continue;
+    }
+    let b = lastBefore(w.ends, c.n0 + 1); // the last match ending at or before the noun
+    if (b > last) b = last;
+    for (; b >= j && c.n0 - w.ends[b]! <= distance; b--) {
+      const previous: [number, number] | undefined = search.best;
+      consider(folded, w, c, w.starts[b]!, w.ends[b]!, b, distance, isVerb, before, negatedAt);
+      if (search.best !== previous) break;
+    }
+    if (!before) {
+      for (let a = Math.max(j, lastBefore(w.starts, c.n1) + 1); a <= last && w.starts[a]! - c.n1 <= distance; a++) {
+        const previous: [number, number] | undefined = search.best;
+        consider(folded, w, c, w.starts[a]!, w.ends[a]!, a, distance, isVerb, before, negatedAt);
+        if (search.best !== previous) break;
+      }
+    }
+    x = Math.max(x, w.ends[last]!);
   }
   return search.best;
 }
