@@ -75,8 +75,14 @@ function search(scan: (text: string) => unknown, tokens: readonly string[], iter
   // The first climb starts from the reported slow input; restarts start from random patterns.
   let current = ['prompt', 'ignor', ''];
   let currentCost = usPerKb(scan, repeatTo(current.join(' '), SIZE), 3);
-  let worst = currentCost;
-  let worstPattern = current.join(' ');
+  // The costliest patterns seen (a single sample can be a scheduling spike: they are re-measured below).
+  const top: { cost: number; pattern: string }[] = [{ cost: currentCost, pattern: current.join(' ') }];
+  const remember = (cost: number, pattern: string) => {
+    if (top.some((t) => t.pattern === pattern)) return;
+    top.push({ cost, pattern });
+    top.sort((a, b) => b.cost - a.cost);
+    if (top.length > 8) top.pop();
+  };
   for (let i = 0; i < iterations; i++) {
     if (i % 40 === 39) {
       current = fresh(); // restart
@@ -95,13 +101,19 @@ function search(scan: (text: string) => unknown, tokens: readonly string[], iter
       current = next;
       currentCost = cost;
     }
+    remember(cost, pattern);
+  }
+  // Re-measure the costliest with more runs, so one noisy sample does not set the figure.
+  let worst = 0;
+  let worstPattern = '';
+  for (const t of top) {
+    const cost = usPerKb(scan, repeatTo(t.pattern, SIZE), 9);
     if (cost > worst) {
       worst = cost;
-      worstPattern = pattern;
+      worstPattern = t.pattern;
     }
   }
-  // Re-measure the worst with more runs, so one noisy sample does not set the figure.
-  return { worst: usPerKb(scan, repeatTo(worstPattern, SIZE), 15), pattern: worstPattern };
+  return { worst, pattern: worstPattern };
 }
 
 export function runDetectWorstBench(options: { readonly iterations: number; readonly seed: number }): WorstRow[] {
