@@ -23,6 +23,8 @@ export interface StemRegex {
   readonly re: RegExp;
   readonly sticky: RegExp;
   readonly maxLen: number;
+  /** Every alternative starts with the look-behind "not after a letter" (stems of cased scripts). */
+  readonly wordStart: boolean;
 }
 
 interface Walk {
@@ -187,7 +189,12 @@ export function nearestInClause(folded: FoldedText, rx: StemRegex, c: FoldedClau
     }
     const inside = k >= 0 && w.ends[k]! > x;
     if ((x === cs && startDiffers) || inside || x >= edge) {
-      // The global walk says nothing reliable here: try the regex at this one position of the clause.
+      // The global walk says nothing reliable here: try the regex at this one position of the clause
+      // (after a letter inside the clause, a regex of word starts cannot match: no need to try).
+      if (rx.wordStart && x > cs && isCasedUnit(folded.text.charCodeAt(x - 1))) {
+        x++;
+        continue;
+      }
       rx.sticky.lastIndex = x - cs;
       const m = rx.sticky.exec(clauseText(folded, c));
       if (m !== null && m[0].length > 0) {

@@ -40,7 +40,8 @@ function stemSource(stem: string, wholeWord: boolean): string {
 function stemRegex(stems: readonly string[], wholeWord: boolean): StemRegex {
   const sources = [...stems].sort((a, b) => b.length - a.length).map((s) => stemSource(s, wholeWord));
   const source = sources.join('|');
-  return { re: new RegExp(source, 'g'), sticky: new RegExp(source, 'y'), maxLen: Math.max(0, ...stems.map((s) => foldString(s).length)) };
+  const wordStart = stems.length > 0 && stems.every((s) => new RegExp(`^${CASED}`).test(escapeRegExp(foldString(s))));
+  return { re: new RegExp(source, 'g'), sticky: new RegExp(source, 'y'), maxLen: Math.max(0, ...stems.map((s) => foldString(s).length)), wordStart };
 }
 
 export interface Language {
