@@ -15,7 +15,7 @@ import { detectorSuite, scanText } from '../src/detect/suite.js';
 import { measure, type Measurement } from './measure.js';
 
 /** Realistic 1 KB messages: e-mail, tool output (JSON), code with a stack trace, German and Japanese prose, an injection. */
-const SEEDS = [
+export const ORDINARY_TEXTS: readonly string[] = [
   'Hi Dana, thanks for the quick turnaround on the Q3 forecast. I went through the numbers with finance this morning and we agree on the revenue side; the open question is the hiring plan for the support team in Lisbon. Could you send me the latest headcount sheet before Thursday? I would also like to move our sync to 14:30 because of the board prep. Best, Marco. ',
   '{"status":"ok","results":[{"id":"ORD-20931","customer":"Northwind Traders","total":"1,284.50 EUR","items":[{"sku":"NW-2231","qty":3},{"sku":"NW-0042","qty":1}],"shipped":"2026-10-02"},{"id":"ORD-20932","customer":"Contoso Ltd","total":"312.00 EUR","items":[{"sku":"CT-9","qty":12}],"shipped":null}],"next":"cursor:4f2a"} ',
   'TypeError: Cannot read properties of undefined (reading \'map\')\n    at renderList (src/components/List.tsx:42:17)\n    at processChild (node_modules/react-dom/cjs/react-dom-server.node.development.js:3353:14)\nfunction renderList(items) {\n  return items.map((item) => <Row key={item.id} {...item} />);\n}\n',
@@ -41,7 +41,7 @@ export interface DetectBenchResult {
 }
 
 export async function runDetectBench(options: DetectBenchOptions): Promise<DetectBenchResult> {
-  const texts = SEEDS.map(kilobyte);
+  const texts = ORDINARY_TEXTS.map(kilobyte);
   let next = 0;
   const text = () => texts[next++ % texts.length] as string;
   const injection = new InjectionDetector();

@@ -4,6 +4,7 @@ import { cpus, totalmem } from 'node:os';
 import { runAuditLogBench } from './audit-log.js';
 import { runCapabilityBench } from './capability.js';
 import { runDetectBench } from './detect.js';
+import { formatWorstTable, runDetectWorstBench } from './detect-worst.js';
 import { runMcpBench } from './mcp.js';
 import { runMcpMemoryBench } from './mcp-memory.js';
 import { runRedTeamBench } from './redteam.js';
@@ -51,6 +52,20 @@ const sections: Record<string, () => Promise<string>> = {
       );
     }
     return lines.join('\n');
+  },
+  'detect-worst': () => {
+    const rows = runDetectWorstBench({ iterations: quick ? 40 : 300, seed: 1 });
+    const worst = Math.max(...rows.map((r) => r.ratio));
+    return Promise.resolve(
+      [
+        ...header('Content detectors: worst case found by search'),
+        `Seeded hill-climb per detector (seed 1, ${quick ? 40 : 300} mutations with restarts) over repeated patterns of lexicon words, phrase gates, separators, invisible and tag characters, accents, CJK, digits, e-mail and key fragments and markup, each repeated to 8 KB; cost = fastest of several runs, the eight costliest patterns re-measured. Median = the ordinary texts of the detect section, repeated to 8 KB. Goal: worst / median ≤ 10× for every detector.`,
+        '',
+        formatWorstTable(rows),
+        '',
+        `- largest ratio: ${worst.toFixed(1)}×`,
+      ].join('\n'),
+    );
   },
   mcp: async () => {
     const { direct, proxied } = await runMcpBench({ iterations: quick ? 300 : 3000 });

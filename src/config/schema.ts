@@ -86,6 +86,8 @@ const detectorsSchema = z.strictObject({
   secrets: detectorSchema.default({ enabled: true }),
   pii: detectorSchema.default({ enabled: true }),
   toolPoisoning: detectorSchema.default({ enabled: true }),
+  /** How long one inspection may run in a detector worker; past it the content is untrusted (a `timeout` finding). */
+  deadlineMs: z.number().int().min(1).max(60_000).default(1_000),
 });
 
 const envelopeSchema = z.strictObject({
@@ -132,6 +134,7 @@ export const massConfigSchema = z.strictObject({
     secrets: { enabled: true },
     pii: { enabled: true },
     toolPoisoning: { enabled: true },
+    deadlineMs: 1_000,
   }),
   envelopes: envelopeSchema.default({ maxLifetimeSeconds: 300, clockSkewSeconds: 30 }),
   mediator: mediatorSchema.default({ stageTimeoutMs: 2_000, approvalTimeoutMs: 300_000, executeTimeoutMs: 60_000 }),

@@ -61,7 +61,16 @@ export type DenialErrorCode =
   | 'LABEL_LAUNDERED';
 
 /** A stage of the mediator failed; the mediator denied because it could not decide safely. */
-export type StageErrorCode = 'REQUEST_MALFORMED' | 'STAGE_FAILED' | 'STAGE_TIMEOUT' | 'STAGE_MALFORMED' | 'RECORD_FAILED';
+export type StageErrorCode =
+  | 'REQUEST_MALFORMED'
+  | 'STAGE_FAILED'
+  | 'STAGE_TIMEOUT'
+  | 'STAGE_MALFORMED'
+  | 'RECORD_FAILED'
+  /** Too many inspections wait for a detector worker (the bounded queue is full). */
+  | 'DETECTOR_OVERLOADED'
+  /** A detector worker crashed, could not load, or answered nonsense. */
+  | 'DETECTOR_FAILED';
 
 /** Setup and operation errors. */
 export type OperationErrorCode =

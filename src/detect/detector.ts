@@ -1,3 +1,4 @@
+import type { DetectorsConfig } from '../config/schema.js';
 import type { Confidentiality } from '../flow/label.js';
 
 /**
@@ -46,4 +47,6 @@ export interface DetectorSuite {
   readonly contextual: readonly ContextualDetector[];
   /** Findings of detector `name` scoring below `thresholds.get(name)` are dropped (default: kept). */
   readonly thresholds: ReadonlyMap<string, number>;
+  /** The configuration the suite was built from (`detectorSuite`): a worker thread can rebuild it. */
+  readonly config?: DetectorsConfig;
 }

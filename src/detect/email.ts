@@ -32,10 +32,19 @@ export function emailSpans(text: string): Array<{ start: number; end: number }> 
     let e = at + 1;
     while (e < text.length && e - at <= MAX_DOMAIN && isDomainChar(text.charCodeAt(e))) e++;
     while (e > at + 1 && (text.charCodeAt(e - 1) === 46 || text.charCodeAt(e - 1) === 45)) e--;
-    const labels = text.slice(at + 1, e).split('.');
-    if (labels.length < 2) continue;
-    if (!labels.every((l) => l.length >= 1 && l.length <= 63 && !l.startsWith('-') && !l.endsWith('-'))) continue;
-    const tld = (labels[labels.length - 1] ?? '').toLowerCase();
+    // The labels between the dots, read in place (no split: addresses can be a few bytes apart).
+    let labels = 0;
+    let valid = true;
+    let labelStart = at + 1;
+    for (let i = at + 1; i <= e && valid; i++) {
+      if (i < e && text.charCodeAt(i) !== 46) continue;
+      const length = i - labelStart;
+      valid = length >= 1 && length <= 63 && text.charCodeAt(labelStart) !== 45 && text.charCodeAt(i - 1) !== 45;
+      labels++;
+      if (i < e) labelStart = i + 1;
+    }
+    if (labels < 2 || !valid) continue;
+    const tld = text.slice(labelStart, e).toLowerCase();
     if (!(/^[a-z]{2,24}$/.test(tld) || /^xn--[a-z0-9-]{1,59}$/.test(tld)) || FILE_TLDS.has(tld)) continue;
     spans.push({ start: s, end: e });
     lastEnd = e;

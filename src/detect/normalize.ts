@@ -60,7 +60,7 @@ export function fold(text: string): Folded {
     const cp = text.codePointAt(i) ?? c;
     const width = cp > 0xffff ? 2 : 1;
     if (!isInvisible(cp)) {
-      const out = text.slice(i, i + width).normalize('NFKC').toLowerCase();
+      const out = width === 1 ? foldedUnit(c) : text.slice(i, i + width).normalize('NFKC').toLowerCase();
       parts.push(out);
       for (let k = 0; k < out.length; k++) offsets.push(i);
     }
@@ -68,6 +68,17 @@ export function fold(text: string): Folded {
   }
   offsets.push(n);
   return { source: text, text: parts.join(''), offsets: Int32Array.from(offsets) };
+}
+
+/** NFKC + lower case of each BMP code unit, computed once (the per-character path costs ~0.3 µs). */
+const FOLDED_UNITS: (string | undefined)[] = new Array<string | undefined>(0x10000);
+function foldedUnit(c: number): string {
+  let out = FOLDED_UNITS[c];
+  if (out === undefined) {
+    out = String.fromCharCode(c).normalize('NFKC').toLowerCase();
+    FOLDED_UNITS[c] = out;
+  }
+  return out;
 }
 
 /**

@@ -42,12 +42,25 @@ export class PiiDetector implements Detector {
   readonly name = NAME;
 
   scan(text: string): readonly DetectorFinding[] {
-    const out: DetectorFinding[] = [];
-    scanNumbers(text, out);
-    if (text.includes('@')) {
-      for (const e of emailSpans(text)) out.push(finding('email', 0.95, e.start, e.end, 'internal'));
+    const numbers: DetectorFinding[] = [];
+    scanNumbers(text, numbers);
+    for (let i = 1; i < numbers.length; i++) {
+      if (numbers[i]!.start < numbers[i - 1]!.start) {
+        numbers.sort((a, b) => a.start - b.start);
+        break;
+      }
     }
-    if (out.length > 1) out.sort((a, b) => a.start - b.start);
+    if (!text.includes('@')) return numbers;
+    const emails = emailSpans(text);
+    if (emails.length === 0) return numbers;
+    // Both lists are in text order: merge them (numbers first on a tie), linear where a sort is not.
+    const out: DetectorFinding[] = [];
+    let n = 0;
+    for (const e of emails) {
+      while (n < numbers.length && numbers[n]!.start <= e.start) out.push(numbers[n++]!);
+      out.push(finding('email', 0.95, e.start, e.end, 'internal'));
+    }
+    while (n < numbers.length) out.push(numbers[n++]!);
     return out;
   }
 }

@@ -15,6 +15,7 @@ export const DEFAULT_DETECTORS: DetectorsConfig = {
   secrets: { enabled: true },
   pii: { enabled: true },
   toolPoisoning: { enabled: true },
+  deadlineMs: 1_000,
 };
 
 /** The content detectors a configuration turns on (tool-poisoning runs on MCP tool lists, not here). */
@@ -30,7 +31,7 @@ export function detectorSuite(config: DetectorsConfig = DEFAULT_DETECTORS): Dete
     const threshold = config[key].threshold;
     if (threshold !== undefined) thresholds.set(name, threshold);
   }
-  return { text, contextual, thresholds };
+  return { text, contextual, thresholds, config };
 }
 
 /** What `mass scan` reports for one text. */

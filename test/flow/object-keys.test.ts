@@ -31,9 +31,9 @@ test('an IBAN from a ticket placed in a key of a nested object is untrusted', ()
   assert.deepEqual(labelArguments({ payment: { recipient: 'acme', amount: 40 } }, TICKET, segments, new Set(['payment'])).payment, TRUSTED);
 });
 
-test('an injection in a key is found, its field path names the key, and it taints that argument', () => {
+test('an injection in a key is found, its field path names the key, and it taints that argument', async () => {
   const body = { memo: 'invoice', meta: { notes: [{ [INJECTION]: true }] } };
-  const findings = inspector.inspect({ kind: 'tool', target: 'transfer', body });
+  const findings = await inspector.inspect({ kind: 'tool', target: 'transfer', body });
   const injection = findings.find((f) => f.detector === 'injection');
   assert.equal(injection?.field, `$.meta.notes[0][${JSON.stringify(INJECTION)}]`);
   const labels = applyFindings({ action: TRUSTED, args: { memo: TRUSTED, meta: TRUSTED }, output: TRUSTED }, findings, 'tool');
@@ -41,9 +41,9 @@ test('an injection in a key is found, its field path names the key, and it taint
   assert.equal(labels.args.memo?.integrity, 'trusted');
 });
 
-test('an argument named with a dot, a bracket or "__proto__" is tainted by the finding in it, not another', () => {
+test('an argument named with a dot, a bracket or "__proto__" is tainted by the finding in it, not another', async () => {
   const body = JSON.parse(`{"a.b": ${JSON.stringify(INJECTION)}, "a": "ok", "__proto__": ${JSON.stringify(INJECTION)}}`) as Record<string, JsonValue>;
-  const findings = inspector.inspect({ kind: 'tool', target: 'srv/tool', body });
+  const findings = await inspector.inspect({ kind: 'tool', target: 'srv/tool', body });
   const args = labelArguments(body, TRUSTED, [segment(REQUEST, TRUSTED, 'user')]);
   assert.deepEqual(Object.keys(args).sort(), ['__proto__', 'a', 'a.b']);
   const labels = applyFindings({ action: TRUSTED, args, output: TRUSTED }, findings, 'tool');
@@ -88,14 +88,14 @@ function plant(value: JsonValue, planted: string, inKey: boolean, seed: number):
   return inKey ? [value, { [planted]: 40 }] : [value, planted];
 }
 
-test('property: an untrusted value or a known injection at a random key or value position makes the argument untrusted / is found', () => {
-  fc.assert(
-    fc.property(tree, fc.boolean(), fc.nat(), fc.constantFrom(IBAN, INJECTION), (base, inKey, seed, planted) => {
+test('property: an untrusted value or a known injection at a random key or value position makes the argument untrusted / is found', async () => {
+  await fc.assert(
+    fc.asyncProperty(tree, fc.boolean(), fc.nat(), fc.constantFrom(IBAN, INJECTION), async (base, inKey, seed, planted) => {
       const arg = plant(base, planted, inKey, seed);
       const labels = labelArguments({ payment: arg }, TICKET, segments, new Set(['payment']));
       assert.equal(labels.payment?.integrity, 'untrusted', JSON.stringify(arg));
       if (planted === INJECTION) {
-        const findings = inspector.inspect({ kind: 'tool', target: 'transfer', body: { payment: arg } });
+        const findings = await inspector.inspect({ kind: 'tool', target: 'transfer', body: { payment: arg } });
         assert.ok(findings.some((f) => f.detector === 'injection' && f.field.startsWith('$.payment')), JSON.stringify(arg));
       }
     }),

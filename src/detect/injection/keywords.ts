@@ -6,7 +6,8 @@
  * One pass over the text whatever the number of keywords: ASCII transitions come from a full
  * table (state × 128), other characters from a hash table with failure links. Hits are reported
  * with UTF-16 offsets into the original text. Keywords are at most MAX_KEYWORD folded units long.
- * Input is attacker-controlled: the pass is linear, and at most `maxHits` hits are reported.
+ * Input is attacker-controlled: the pass is linear, and every hit is reported (at most one per
+ * keyword ending at each code unit, so the hit buffer grows at most linearly with the text).
  */
 import { CodeUnits, foldCodeUnit, foldedSkip, foldedSpace, foldTable, isWordUnit } from './features.js';
 
@@ -26,8 +27,8 @@ export function foldString(s: string): string {
 }
 
 export interface KeywordHits {
-  /** Keyword index, start and end (original offsets) of hit i at [3i], [3i+1], [3i+2]. */
-  readonly data: Int32Array;
+  /** Keyword index, start and end (original offsets) of hit i at [3i], [3i+1], [3i+2]; replaced by a larger buffer when full. */
+  data: Int32Array;
   count: number;
 }
 
@@ -137,12 +138,12 @@ export class KeywordScanner {
     }
   }
 
-  /** Finds keyword occurrences in text; returns the hits (reusing `hits`). */
+  /** Finds every keyword occurrence in text; returns the hits (reusing `hits`, whose buffer grows when full). */
   scan(text: string, hits: KeywordHits): KeywordHits {
     const fold = foldTable();
     const ascii = this.#ascii, fail = this.#fail, outHead = this.#outHead, inKeywords = this.#inKeywords;
-    const data = hits.data;
-    const max = Math.floor(data.length / 3);
+    let data = hits.data;
+    let max = Math.floor(data.length / 3);
     let found = 0;
     let s = 0;
     let last = foldedSpace;
@@ -175,7 +176,13 @@ export class KeywordScanner {
             s = fail[s]!;
           }
         }
-        for (let o = outHead[s]!; o >= 0 && found < max; o = this.#outNext[o]!) {
+        for (let o = outHead[s]!; o >= 0; o = this.#outNext[o]!) {
+          if (found === max) {
+            const grown = new Int32Array(Math.max(48, data.length * 2));
+            grown.set(data);
+            data = hits.data = grown;
+            max = Math.floor(data.length / 3);
+          }
           const id = this.#outId[o]!;
           data[3 * found] = id;
           data[3 * found + 1] = startOf(text, i, this.#length[id]!);

@@ -10,12 +10,15 @@
  * keyword pass.
  *
  * Input is attacker-controlled: regexes are bounded (lexicon-phrases.ts), clause windows are at
- * most 2·CLAUSE code units, keyword hits are capped at MAX_KEYWORD_HITS, regex windows at
- * MAX_WINDOWS and findings at MAX_HITS.
+ * most 2·CLAUSE code units, and findings are capped at MAX_HITS. Every keyword hit and every regex
+ * window is kept (no text goes unscanned); the cost stays linear because a phrase's overlapping
+ * windows merge (each code unit is read by a phrase's regex at most once) and the noun–verb
+ * proximity test is a binary search per noun and language, not a scan of every verb.
  */
-import { foldCodeUnit, foldedSkip, foldedSpace } from './features.js';
 import { KeywordScanner, foldString, isWordAt, type KeywordHits } from './keywords.js';
 import { OVERRIDE_STEMS } from './lexicon-override.js';
+import { FoldedText } from './override-index.js';
+import { CASED, CLAUSE, ClauseEnds, overrideAt, overrideIndexed, overrideWork } from './override-rule.js';
 import {
   ADDRESSED_PHRASES,
   CONCEAL_PHRASES,
@@ -38,44 +41,11 @@ export interface RuleHit {
 }
 
 export const MAX_HITS = 128;
-const MAX_KEYWORD_HITS = 4096;
-/** Regex windows per scan (each at most a few hundred code units). */
-const MAX_WINDOWS = 1024;
+/** Initial size of the reused keyword-hit and regex-window buffers (they grow with the text). */
+const INITIAL_HITS = 4096;
 const DEFAULT_REACH = 120;
-const CLAUSE = 100;
-/** Verb and modifier must lie this close to the noun (code units between the nearest edges). */
-const VERB_DISTANCE = 60;
-const MOD_DISTANCE = 40;
-/** Languages whose imperative puts the verb before its object: the verb must come first. */
-const VERB_FIRST = new Set(['en', 'es', 'fr', 'it', 'pt', 'nl', 'sv', 'da_no', 'ro', 'id_ms', 'vi', 'sw']);
 
 // ---- compilation ----------------------------------------------------------------------------------
-
-const CASED = '[a-z0-9_\\u00c0-\\u024f\\u0370-\\u03ff\\u0400-\\u04ff]';
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** A folded stem as a regex source: at a word start in cased scripts, whole word if asked. */
-function stemSource(stem: string, wholeWord: boolean): string {
-  const folded = escapeRegExp(foldString(stem));
-  if (!new RegExp(`^${CASED}`).test(folded)) return folded;
-  return `(?<!${CASED})${folded}${wholeWord ? `(?!${CASED})` : ''}`;
-}
-
-function stemRegex(stems: readonly string[], wholeWord: boolean): RegExp {
-  const sources = [...stems].sort((a, b) => b.length - a.length).map((s) => stemSource(s, wholeWord));
-  return new RegExp(sources.join('|'), 'g');
-}
-
-interface Language {
-  readonly name: string;
-  readonly verb: RegExp;
-  readonly mod: RegExp;
-  readonly weak: RegExp;
-}
-
 interface Phrase {
   readonly category: CueCategory;
   readonly rule: string;
@@ -92,14 +62,6 @@ interface Keyword {
   readonly languages: number[];
   readonly verbOf: number[];
 }
-
-// English verbs must be whole words ("ignore", not "ignored"/"ignoring": descriptions, not orders).
-const languages: Language[] = Object.entries(OVERRIDE_STEMS).map(([name, stems]) => ({
-  name,
-  verb: stemRegex(stems.verbs, name === 'en'),
-  mod: stemRegex(stems.mods, name === 'en'),
-  weak: stemRegex(stems.weak, name === 'en'),
-}));
 
 const PHRASE_SETS: readonly [CueCategory, string, readonly PhraseRule[]][] = [
   ['override', 'override-phrase', OVERRIDE_PHRASES],
@@ -155,48 +117,51 @@ Object.values(OVERRIDE_STEMS).forEach((stems, lang) => {
 });
 
 const scanner = new KeywordScanner(keywordTexts);
-const keywordHits: KeywordHits = { data: new Int32Array(MAX_KEYWORD_HITS * 3), count: 0 };
+const keywordHits: KeywordHits = { data: new Int32Array(INITIAL_HITS * 3), count: 0 };
 // Text windows where a phrase rule's regex runs (reused; lastWindow is -1 between scans).
-const windowPhrase = new Int32Array(MAX_WINDOWS);
-const windowStart = new Int32Array(MAX_WINDOWS);
-const windowEnd = new Int32Array(MAX_WINDOWS);
+const windowPhrase: number[] = [];
+const windowStart: number[] = [];
+const windowEnd: number[] = [];
 const lastWindow = new Int32Array(phrases.length).fill(-1);
-
-// Negation or condition right before the verb: "do not ignore", "if you ignore", "不要忽略"…
-const NEGATIONS = ['not', 'never', 'no', 'nicht', 'kein', 'ne', 'non', 'não', 'nie', 'niet', 'ikke', 'inte', 'if you', 'if we', 'if they', 'не', 'ні', 'μην', 'δεν', 'jangan', 'không', 'đừng', 'nu'];
-const NEGATED_BEFORE = new RegExp(
-  `(?:(?:^|[^a-z\\u00c0-\\u024f\\u0370-\\u03ff\\u0400-\\u04ff])(?:${NEGATIONS.map((w) => escapeRegExp(foldString(w))).join('|')}) (?:\\S{1,12} )?|n't |(?:不要|不|别|別|勿|لا|אל) ?)$`,
-);
-const NEGATED_AFTER = /^(?:しないで|しない|せず|하지 ?(?:마|않))/;
-const CLAUSE_END = new Set([...'.!?;\n。！？।॥؟۔'].map((c) => c.charCodeAt(0)));
-
-function endsClause(c: number, thai: boolean): boolean {
-  return CLAUSE_END.has(c) || (thai && c === 0x20);
-}
 
 // ---- scanning ---------------------------------------------------------------------------------------
 
+/**
+ * How the override rule searches clauses: `reference` walks each noun's clause, `indexed` shares one
+ * walk of the whole text between nouns (override-index.ts; same results), `auto` picks the cheaper.
+ */
+export type OverrideSearch = 'auto' | 'reference' | 'indexed';
+
 /** Appends the rule findings on `text` to `out` (offsets shifted by `offset`). */
-export function scanRules(text: string, out: RuleHit[], offset = 0): void {
+export function scanRules(text: string, out: RuleHit[], offset = 0, search: OverrideSearch = 'auto'): void {
   const hits = scanner.scan(text, keywordHits);
   let windowCount = 0;
   let nouns: [number, number, number[]][] | undefined;
-  let verbs: [number, number[]][] | undefined;
+  // Start offsets of the verb hits of each language (by language index), sorted below.
+  let verbsOf: Map<number, number[]> | undefined;
+  const data = hits.data;
+  work += hits.count;
   for (let h = 0; h < hits.count; h++) {
-    const k = keywords[hits.data[3 * h]!]!;
-    const start = hits.data[3 * h + 1]!;
-    const end = hits.data[3 * h + 2]!;
+    const k = keywords[data[3 * h]!]!;
+    const start = data[3 * h + 1]!;
+    const end = data[3 * h + 2]!;
     if ((k.left && isWordAt(text, start - 1)) || (k.right && isWordAt(text, end))) continue;
     if (k.languages.length > 0) (nouns ??= []).push([start, end, k.languages]);
-    if (k.verbOf.length > 0) (verbs ??= []).push([start, k.verbOf]);
+    for (const lang of k.verbOf) {
+      verbsOf ??= new Map();
+      let at = verbsOf.get(lang);
+      if (at === undefined) verbsOf.set(lang, (at = []));
+      at.push(start);
+    }
     for (const p of k.phrases) {
-      // hits arrive in order: a window that overlaps the phrase's last one extends it
+      // hits arrive in order of their end: a window that overlaps the phrase's last one extends it
       const reach = phrases[p]!.reach;
       const ws = Math.max(0, start - reach);
       const we = Math.min(text.length, end + reach);
       const lastIndex = lastWindow[p]!;
-      if (lastIndex >= 0 && windowEnd[lastIndex]! >= ws) windowEnd[lastIndex] = we;
-      else if (windowCount < MAX_WINDOWS) {
+      if (lastIndex >= 0 && windowEnd[lastIndex]! >= ws) {
+        if (we > windowEnd[lastIndex]!) windowEnd[lastIndex] = we;
+      } else {
         windowPhrase[windowCount] = p;
         windowStart[windowCount] = ws;
         windowEnd[windowCount] = we;
@@ -205,18 +170,29 @@ export function scanRules(text: string, out: RuleHit[], offset = 0): void {
     }
   }
   for (let i = 0; i < windowCount; i++) lastWindow[windowPhrase[i]!] = -1;
+  // Hits arrive ordered by their end; a start can precede an earlier hit's (invisible characters inside a keyword).
+  if (verbsOf !== undefined) for (const at of verbsOf.values()) at.sort((a, b) => a - b);
   // The override rule runs only where a noun has a verb of the same language near it.
-  for (const [start, end, langs] of verbs === undefined ? [] : (nouns ?? [])) {
+  const candidates: [number, number, number[]][] = [];
+  for (const [start, end, langs] of verbsOf === undefined ? [] : (nouns ?? [])) {
+    const near = langs.filter((lang) => hasBetween(verbsOf!.get(lang), start - 2 * CLAUSE, end + 2 * CLAUSE));
+    if (near.length > 0) candidates.push([start, end, near]);
+  }
+  // Per-clause walks cost about 2·CLAUSE units per noun; one shared walk costs the text's length.
+  const indexed = search === 'indexed' || (search === 'auto' && candidates.length * 2 * CLAUSE > text.length);
+  const folded = indexed && candidates.length > 0 ? new FoldedText(text) : undefined;
+  const ends = folded === undefined ? undefined : new ClauseEnds(text);
+  if (folded !== undefined) work += text.length;
+  for (const [start, end, near] of candidates) {
     if (out.length >= MAX_HITS) return;
-    const near = langs.filter((lang) => verbs!.some(([at, of]) => of.includes(lang) && at > start - 2 * CLAUSE && at < end + 2 * CLAUSE));
-    if (near.length === 0) continue;
-    const hit = overrideAt(text, start, end, near);
+    const hit = folded === undefined || ends === undefined ? overrideAt(text, start, end, near) : overrideIndexed(text, folded, ends, start, end, near);
     if (hit !== undefined) pushHit(out, { ...hit, start: hit.start + offset, end: hit.end + offset });
   }
   for (let i = 0; i < windowCount && out.length < MAX_HITS; i++) {
     const phrase = phrases[windowPhrase[i]!]!;
     const ws = windowStart[i]!;
     const slice = text.slice(ws, windowEnd[i]!);
+    work += slice.length;
     phrase.re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while (out.length < MAX_HITS && (m = phrase.re.exec(slice)) !== null) {
@@ -225,6 +201,30 @@ export function scanRules(text: string, out: RuleHit[], offset = 0): void {
       pushHit(out, { category: phrase.category, rule: phrase.rule, score: phrase.score, start, end: start + m[0].length });
     }
   }
+}
+
+/**
+ * A deterministic count of the rule pass's work (keyword hits, binary-search steps, code units of
+ * clauses folded and of regex windows read), summed over every scan: tests check that it grows
+ * linearly with the length of crafted text, with no clock involved.
+ */
+let work = 0;
+export function ruleWork(): number {
+  return work + overrideWork.value;
+}
+
+/** True when the sorted `values` hold one strictly between `low` and `high` (binary search). */
+function hasBetween(values: readonly number[] | undefined, low: number, high: number): boolean {
+  if (values === undefined) return false;
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    work++;
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! <= low) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < values.length && values[lo]! < high;
 }
 
 /** Keeps one finding per category and overlapping span (the higher score, the union of spans). */
@@ -240,79 +240,3 @@ function pushHit(out: RuleHit[], hit: RuleHit): void {
   if (out.length < MAX_HITS) out.push(hit);
 }
 
-/** The clause around [start, end), folded, with the offset in `text` of each folded unit. */
-function foldedClause(text: string, start: number, end: number): { folded: string; at: number[]; noun: [number, number] } {
-  // Thai is written without spaces between words: a space ends a clause.
-  const thai = text.charCodeAt(start) >= 0x0e00 && text.charCodeAt(start) <= 0x0e7f;
-  let left = start;
-  const leftLimit = Math.max(0, start - CLAUSE);
-  while (left > leftLimit && !endsClause(text.charCodeAt(left - 1), thai)) left--;
-  let right = end;
-  const rightLimit = Math.min(text.length, end + CLAUSE);
-  while (right < rightLimit && !endsClause(text.charCodeAt(right), thai)) right++;
-  let folded = '';
-  const at: number[] = [];
-  let last = foldedSpace;
-  let noun: [number, number] = [0, 0];
-  for (let i = left; i < right; i++) {
-    if (i === start) noun = [folded.length, folded.length];
-    const f = foldCodeUnit(text.charCodeAt(i));
-    if (f === foldedSkip || (f === foldedSpace && last === foldedSpace)) continue;
-    last = f;
-    folded += String.fromCharCode(f);
-    at.push(i);
-    if (i < end) noun[1] = folded.length;
-  }
-  at.push(right);
-  return { folded, at, noun };
-}
-
-/** The override rule around a noun at [start, end): a verb and a modifier of one of `langs` nearby. */
-function overrideAt(text: string, start: number, end: number, langs: readonly number[]): RuleHit | undefined {
-  const { folded, at, noun } = foldedClause(text, start, end);
-  let best: RuleHit | undefined;
-  for (const index of langs) {
-    const lang = languages[index]!;
-    const verb = nearest(lang.verb, folded, noun, VERB_DISTANCE, true, VERB_FIRST.has(lang.name));
-    if (verb === undefined) continue;
-    const mod = nearest(lang.mod, folded, noun, MOD_DISTANCE, false, false);
-    const modifier = mod ?? nearest(lang.weak, folded, noun, MOD_DISTANCE, false, false);
-    if (modifier === undefined) continue;
-    const score = mod !== undefined ? 0.95 : 0.8;
-    if (best !== undefined && best.score >= score) continue;
-    let s = at[Math.min(verb[0], modifier[0], noun[0])]!;
-    let e = at[Math.max(verb[1], modifier[1], noun[1]) - 1]! + 1;
-    // stems end inside words of cased scripts ("Anweisung|en"): the span takes the whole words
-    for (let k = 0; k < 24 && isCasedLetterAt(text, e); k++) e++;
-    for (let k = 0; k < 24 && isCasedLetterAt(text, s - 1); k++) s--;
-    best = { category: 'override', rule: `override-${lang.name}`, score, start: s, end: e };
-  }
-  return best;
-}
-
-function isCasedLetterAt(text: string, i: number): boolean {
-  if (i < 0 || i >= text.length) return false;
-  const c = text.charCodeAt(i);
-  return c < 0x0530 && isWordAt(text, i);
-}
-
-/** The match of `re` in `clause` closest to the noun, within `distance`; verbs must not be negated. */
-function nearest(re: RegExp, clause: string, noun: [number, number], distance: number, isVerb: boolean, before: boolean): [number, number] | undefined {
-  re.lastIndex = 0;
-  let best: [number, number] | undefined;
-  let bestGap = Infinity;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(clause)) !== null) {
-    const s = m.index;
-    const e = s + m[0].length;
-    if (m[0].length === 0) re.lastIndex++;
-    if (s < noun[1] && noun[0] < e) continue; // the noun itself
-    if (before && s >= noun[0]) continue;
-    const gap = e <= noun[0] ? noun[0] - e : s - noun[1];
-    if (gap > distance || gap >= bestGap) continue;
-    if (isVerb && (NEGATED_BEFORE.test(clause.slice(Math.max(0, s - 24), s)) || NEGATED_AFTER.test(clause.slice(e, e + 8)))) continue;
-    best = [s, e];
-    bestGap = gap;
-  }
-  return best;
-}
