@@ -60,7 +60,7 @@ test('a detector that overruns its deadline: timeout findings on the content and
   const timeouts = findings.filter((f: Finding) => f.detector === 'inspect' && f.category === 'timeout');
   assert.deepEqual(timeouts.map((f) => f.field).sort(), ['$', '$.amount', '$.to']);
   assert.ok(timeouts.every((f) => f.score === 1));
-  const labels = applyFindings({ action: TRUSTED, args: { amount: TRUSTED, to: TRUSTED }, output: TRUSTED }, findings);
+  const labels = applyFindings({ action: TRUSTED, args: { amount: TRUSTED, to: TRUSTED }, output: TRUSTED }, findings, 'tool');
   assert.equal(labels.action.integrity, 'untrusted');
   assert.equal(labels.args.amount?.integrity, 'untrusted');
   assert.equal(labels.args.to?.integrity, 'untrusted');
