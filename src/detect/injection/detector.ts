@@ -50,6 +50,9 @@ export interface InjectionDetectorOptions {
 
 const NAME = 'injection';
 
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one (linear). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 export class InjectionDetector implements Detector {
   readonly name = NAME;
   readonly threshold: number;
@@ -74,8 +77,12 @@ export class InjectionDetector implements Detector {
   }
 
   /** Every finding, whatever its score. */
-  analyze(text: string): DetectorFinding[] {
-    if (typeof text !== 'string') throw new TypeError('text must be a string');
+  analyze(input: string): DetectorFinding[] {
+    if (typeof input !== 'string') throw new TypeError('text must be a string');
+    // A lone surrogate is no character: a reader (or a model's tokenizer) drops it or shows U+FFFD,
+    // so one placed inside or between words must not break a phrase. Each becomes a zero-width
+    // space (one unit: every offset stays the same), which the detector reads as invisible.
+    const text = input.replace(LONE_SURROGATE, '\u200b');
     const { hidden, rules, revealedRules } = ruleFindings(text);
     const hiddenHits: HiddenHit[] = hidden.hits.slice();
     hidden.revealed.forEach((r, i) => {

@@ -204,8 +204,8 @@ export class FeatureEvents {
         edge += STRIDE;
       }
       const cu = units[i]!;
-      if (cu === 0xdb40) {
-        i++; // Unicode tag characters (U+E0000–U+E007F, …) are invisible: skip the pair
+      if (cu === 0xdb40 && i + 1 < count && units[i + 1]! >= 0xdc00 && units[i + 1]! <= 0xdfff) {
+        i++; // Unicode tag characters (U+E0000–U+E007F, …) are invisible: skip the pair (a lone 0xdb40 hides nothing)
         continue;
       }
       let f = fold[cu]!;

@@ -155,9 +155,15 @@ export class KeywordScanner {
       for (let j = 0; j < count; j++) {
         const cu = units[j]!;
         const i = base + j;
-        if (skip || cu === 0xdb40) {
-          skip = !skip; // tag characters (a 0xdb40 pair): invisible
+        // Tag characters (0xdb40 then a low surrogate) are invisible. A lone 0xdb40 is skipped
+        // alone: the unit after it is read, so it cannot hide the first letter of a keyword.
+        if (cu === 0xdb40) {
+          skip = true;
           continue;
+        }
+        if (skip) {
+          skip = false;
+          if (cu >= 0xdc00 && cu <= 0xdfff) continue;
         }
         let f = fold[cu]!;
         if (f === 0) f = foldCodeUnit(cu);
