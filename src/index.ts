@@ -12,10 +12,10 @@ export type { ActionKind } from './core/actions.js';
 
 export { loadConfigFile, parseConfigText, validateConfig, resolveConfigPath, ConfigError } from './config/load.js';
 export type { MassConfig, ConfigIssue } from './config/load.js';
-export type { MassConfigInput, MassConfigData, Effect as ToolEffect, Integrity } from './config/schema.js';
+export type { MassConfigInput, MassConfigData, Effect as ToolEffect } from './config/schema.js';
 
 export { TRUSTED, untrusted, classified, joinLabels, labelDominates, mayRead, CONFIDENTIALITY_LEVELS } from './flow/label.js';
-export type { Label, Confidentiality } from './flow/label.js';
+export type { Label, Confidentiality, Integrity } from './flow/label.js';
 export { labelArguments } from './flow/argument-labels.js';
 export { segment, SegmentList, textOf } from './flow/segment.js';
 export type { Segment } from './flow/segment.js';

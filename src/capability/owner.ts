@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { MassError } from '../core/errors.js';
-import { keyIdFor, privateKeyFromPkcs8, publicKeyFromJwk, type Ed25519PublicJwk, type SigningKey } from '../identity/keys.js';
+import type { Ed25519PublicJwk } from '../core/jwk.js';
+import { keyIdFor, privateKeyFromPkcs8, publicKeyFromJwk, type SigningKey } from '../identity/keys.js';
 import { OWNER_KEY_NAME } from '../identity/registry.js';
 import type { Store } from '../store/store.js';
 

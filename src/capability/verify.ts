@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { unixSeconds, type Clock } from '../core/clock.js';
 import { constantTimeEqual } from '../core/hash.js';
 import { verifyEdDsaSignature } from '../identity/jws.js';
-import type { Ed25519PublicJwk } from '../identity/keys.js';
+import type { Ed25519PublicJwk } from '../core/jwk.js';
 import type { ResolvedKey } from '../identity/registry.js';
 import type { AgentRecord, Revocation } from '../store/store.js';
 import { firstExceeding } from './attenuate.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AGENT_ID_PATTERN, AGENT_ID_RULE } from '../core/agent-id.js';
 import { NAME_PATTERN } from '../core/ids.js';
-import { CONFIDENTIALITY_LEVELS } from '../flow/label.js';
+import { CONFIDENTIALITY_LEVELS, INTEGRITIES } from '../flow/label.js';
 
 /**
  * The schema of `mass.yaml`. Every object is strict: an unknown key is an error, because a typo in
@@ -13,7 +13,6 @@ const name = z.string().regex(NAME_PATTERN, 'a name: letters, digits, "_", "-", 
 const agentId = z.string().regex(AGENT_ID_PATTERN, `an agent id: ${AGENT_ID_RULE}`);
 
 export const EFFECTS = ['read', 'write', 'external_send', 'financial', 'code_exec'] as const;
-export const INTEGRITIES = ['trusted', 'untrusted'] as const;
 export const ARGUMENT_TYPES = ['string', 'number', 'boolean', 'string[]'] as const;
 
 export const effectSchema = z.enum(EFFECTS);
@@ -147,5 +146,4 @@ export type ToolConfig = MassConfigData['tools'][string];
 export type AgentConfig = MassConfigData['agents'][string];
 export type DetectorsConfig = MassConfigData['detectors'];
 export type Effect = (typeof EFFECTS)[number];
-export type Integrity = (typeof INTEGRITIES)[number];
 export type ArgumentType = (typeof ARGUMENT_TYPES)[number];

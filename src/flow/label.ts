@@ -1,4 +1,6 @@
-import type { Integrity } from '../config/schema.js';
+/** Integrity, lowest (most trusted) first: untrusted content may not steer privileged actions. */
+export const INTEGRITIES = ['trusted', 'untrusted'] as const;
+export type Integrity = (typeof INTEGRITIES)[number];
 
 /** Confidentiality levels, lowest first: data may only flow to places cleared for its level. */
 export const CONFIDENTIALITY_LEVELS = ['public', 'internal', 'confidential', 'secret'] as const;

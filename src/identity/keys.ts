@@ -1,13 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
 import { sha256 } from '../core/hash.js';
 import { canonicalJson } from '../core/json.js';
-
-/** An Ed25519 public key as a JWK (RFC 8037). */
-export interface Ed25519PublicJwk {
-  readonly kty: 'OKP';
-  readonly crv: 'Ed25519';
-  readonly x: string;
-}
+import type { Ed25519PublicJwk } from '../core/jwk.js';
 
 /** An Ed25519 private key with its key id, ready to sign. */
 export interface SigningKey {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { MassError } from '../core/errors.js';
-import type { Ed25519PublicJwk } from '../identity/keys.js';
+import type { Ed25519PublicJwk } from '../core/jwk.js';
 import type { AgentRecord, AgentStatus, AgentTable } from './store.js';
 
 interface AgentRow {

@@ -1,4 +1,4 @@
-import type { Ed25519PublicJwk } from '../identity/keys.js';
+import type { Ed25519PublicJwk } from '../core/jwk.js';
 
 /**
  * Persistent state of a MASS installation, behind one interface so that SQLite (the default) and

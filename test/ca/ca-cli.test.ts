@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { Io } from '../../src/cli/io.js';
 import { run } from '../../src/cli/main.js';
-import { EXAMPLE_FILES } from '../../src/config/example.js';
+import { EXAMPLE_FILES } from '../../src/example/system.js';
 import { openssl, show, tempDir, writeFiles, type Result } from './support.js';
 
 /** `mass ca …` run in-process (`run(argv, io)`) in a directory set up by `mass init`. */

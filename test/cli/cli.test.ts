@@ -11,7 +11,7 @@ import { run } from '../../src/cli/main.js';
 import { OutputClosed, streamIo, type Io } from '../../src/cli/io.js';
 import { systemClock } from '../../src/core/clock.js';
 import { isMassError } from '../../src/core/errors.js';
-import { EXAMPLE_FILES } from '../../src/config/example.js';
+import { EXAMPLE_FILES } from '../../src/example/system.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { signEnvelope, verifyEnvelope } from '../../src/identity/envelope.js';
 import { AgentRegistry } from '../../src/identity/registry.js';

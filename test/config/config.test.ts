@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { isMassError } from '../../src/core/errors.js';
 import { FLOW_POLICY_PACK } from '../../src/policy/pack.js';
-import { EXAMPLE_CONFIG, EXAMPLE_FILES, EXAMPLE_ROLES_POLICY } from '../../src/config/example.js';
+import { EXAMPLE_CONFIG, EXAMPLE_FILES, EXAMPLE_ROLES_POLICY } from '../../src/example/system.js';
 import { findConfigFile } from '../../src/config/find.js';
 import { expandGlob } from '../../src/config/glob.js';
 import { ConfigError, formatPath, loadConfigFile, parseConfigText, resolveConfigPath, validateConfig, type MassConfig } from '../../src/config/load.js';

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { OVERRIDE_STEMS } from '../../src/detect/injection/lexicon-override.js';
 import { clauseOf, FoldedText, nearestInClause } from '../../src/detect/injection/override-index.js';
 import { clauseBounds, foldedClause, languages, nearest, negatedAt } from '../../src/detect/injection/override-rule.js';
-import { scanRules, type RuleHit } from '../../src/detect/injection/rules.js';
+import type { RuleHit } from '../../src/detect/injection/rule-hit.js';
+import { scanRules } from '../../src/detect/injection/rules.js';
 
 // Words of every language's override rule, negations, clause ends, invisible and tag characters,
 // accents and CJK: the inputs where the shared walk and the per-clause walk could part.

@@ -1,7 +1,7 @@
 import { validateConfig, type MassConfig } from '../../src/config/load.js';
 import type { MassConfigInput } from '../../src/config/schema.js';
 import { FLOW_POLICY_PACK } from '../../src/policy/pack.js';
-import { EXAMPLE_CONFIG, EXAMPLE_ROLES_POLICY } from '../../src/config/example.js';
+import { EXAMPLE_CONFIG, EXAMPLE_ROLES_POLICY } from '../../src/example/system.js';
 import { parseConfigText } from '../../src/config/load.js';
 import type { PolicySource } from '../../src/policy/load.js';
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { MassError } from '../../core/errors.js';
-import { EXAMPLE_FILES } from '../../config/example.js';
+import { EXAMPLE_FILES } from '../../example/system.js';
 import { loadConfigFile } from '../../config/load.js';
 import { initCertificateAuthority } from '../../ca/authority.js';
 import { AgentRegistry, ensureOwnerKey } from '../../identity/registry.js';

@@ -5,7 +5,8 @@
  * hits found in revealed text are placed on the span that hid it).
  */
 import { scanHidden, type HiddenScan } from './hidden-text.js';
-import { MAX_HITS, scanRules, type RuleHit } from './rules.js';
+import type { RuleHit } from './rule-hit.js';
+import { MAX_HITS, scanRules } from './rules.js';
 
 export interface RuleFindings {
   readonly hidden: HiddenScan;

@@ -14,7 +14,7 @@ import type { Detector, DetectorFinding } from '../detector.js';
 import { ruleFindings } from './cues.js';
 import type { HiddenHit } from './hidden-text.js';
 import { InjectionModel, type InjectionModelFile } from './model.js';
-import type { RuleHit } from './rules.js';
+import type { RuleHit } from './rule-hit.js';
 
 const WEIGHTS_URL = new URL('./weights.json', import.meta.url);
 

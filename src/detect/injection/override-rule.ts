@@ -13,7 +13,7 @@ import { foldCodeUnit, foldedSkip, foldedSpace } from './features.js';
 import { foldString, isWordAt } from './keywords.js';
 import { OVERRIDE_STEMS } from './lexicon-override.js';
 import { clauseOf, nearestInClause, type FoldedText, type StemRegex } from './override-index.js';
-import type { RuleHit } from './rules.js';
+import type { RuleHit } from './rule-hit.js';
 
 export const CLAUSE = 100;
 /** Work counter of the override searches (units of clauses folded or searched), read by rules.ts `ruleWork`. */

@@ -31,14 +31,7 @@ import {
   type PhraseRule,
 } from './lexicon-phrases.js';
 import type { CueCategory } from './model.js';
-
-export interface RuleHit {
-  readonly category: CueCategory;
-  readonly rule: string;
-  readonly score: number;
-  readonly start: number;
-  readonly end: number;
-}
+import type { RuleHit } from './rule-hit.js';
 
 export const MAX_HITS = 128;
 /** Initial size of the reused keyword-hit and regex-window buffers (they grow with the text). */

@@ -1,5 +1,5 @@
 import type { TaskContext } from '../../mesh/mesh.js';
-import { EXAMPLE_ROLES_POLICY } from '../../config/example.js';
+import { EXAMPLE_ROLES_POLICY } from '../../example/system.js';
 import { bodyText, followInstructions, tryCall, trySend, type Actuators } from '../behaviour.js';
 import { supportedByRecords } from '../judge.js';
 import type { BenignTask, Scenario, System } from '../types.js';
