@@ -1,6 +1,4 @@
-import { hashJson } from '../core/hash.js';
 import { canonicalBytes, type JsonValue } from '../core/json.js';
-import type { RecordEntry } from '../mediator/types.js';
 
 /**
  * What one leaf of the audit log says. Entries are stored and hashed as their RFC 8785 canonical
@@ -52,37 +50,6 @@ export interface AdminLogEntry {
   readonly reason: string | null;
 }
 
-export function mediationEntry(record: RecordEntry): MediationLogEntry {
-  return {
-    v: 1,
-    kind: record.type,
-    action_id: record.actionId,
-    time: record.time,
-    actor: record.actor,
-    action: record.kind,
-    resource: record.target,
-    decision:
-      record.decision === null
-        ? null
-        : {
-            effect: record.decision.effect,
-            policies: [...record.decision.policyIds],
-            reason: record.decision.reason,
-            ...(record.decision.code === undefined ? {} : { code: record.decision.code }),
-          },
-    approval: record.approval,
-    labels: (record.labels ?? null) as JsonValue,
-    findings: record.findings as unknown as JsonValue,
-    body_hash: record.bodyHash,
-    arg_hashes: record.argHashes,
-    ...(record.args === undefined ? {} : { args: record.args }),
-    envelope_hash: record.envelopeHash,
-    chain: [...record.chain],
-    chain_hash: hashJson([...record.chain]),
-    path: record.path.map((hop) => ({ agent: hop.agent, action: hop.action })),
-    outcome: (record.outcome ?? null) as JsonValue,
-  };
-}
 
 export function externalEntry(data: JsonValue, time: number): ExternalLogEntry {
   return { v: 1, kind: 'external', time, data };

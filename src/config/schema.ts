@@ -96,13 +96,16 @@ const envelopeSchema = z.strictObject({
   clockSkewSeconds: z.number().int().min(0).max(600).default(30),
 });
 
+/** The mediator's time bounds when mass.yaml (or MediatorOptions) does not set them: written once, here. */
+export const MEDIATOR_DEFAULTS = { stageTimeoutMs: 2_000, approvalTimeoutMs: 300_000, executeTimeoutMs: 60_000 } as const;
+
 const mediatorSchema = z.strictObject({
-  /** Upper bound on every stage but approve. */
-  stageTimeoutMs: z.number().int().min(1).max(60_000).default(2_000),
+  /** Upper bound on every stage but approve and execute. */
+  stageTimeoutMs: z.number().int().min(1).max(60_000).default(MEDIATOR_DEFAULTS.stageTimeoutMs),
   /** How long an approval may take before it counts as a denial. */
-  approvalTimeoutMs: z.number().int().min(1).max(86_400_000).default(300_000),
+  approvalTimeoutMs: z.number().int().min(1).max(86_400_000).default(MEDIATOR_DEFAULTS.approvalTimeoutMs),
   /** How long a tool or message handler may run before the mediator stops waiting. */
-  executeTimeoutMs: z.number().int().min(1).max(3_600_000).default(60_000),
+  executeTimeoutMs: z.number().int().min(1).max(3_600_000).default(MEDIATOR_DEFAULTS.executeTimeoutMs),
 });
 
 const auditLogSchema = z.strictObject({
@@ -136,7 +139,7 @@ export const massConfigSchema = z.strictObject({
     deadlineMs: 1_000,
   }),
   envelopes: envelopeSchema.default({ maxLifetimeSeconds: 300, clockSkewSeconds: 30 }),
-  mediator: mediatorSchema.default({ stageTimeoutMs: 2_000, approvalTimeoutMs: 300_000, executeTimeoutMs: 60_000 }),
+  mediator: mediatorSchema.default({ ...MEDIATOR_DEFAULTS }),
   auditLog: auditLogSchema.default({ checkpointEvery: 1_000, checkpointSeconds: 10 }),
 });
 

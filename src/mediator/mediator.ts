@@ -1,4 +1,5 @@
 import { isActionKind } from '../core/actions.js';
+import { MEDIATOR_DEFAULTS } from '../config/schema.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { MassErrorCode } from '../core/errors.js';
 import { hashJson, sha256 } from '../core/hash.js';
@@ -85,9 +86,9 @@ export class Mediator {
   constructor(options: MediatorOptions) {
     this.#stages = options.stages;
     this.#clock = options.clock ?? systemClock;
-    this.#timeout = options.stageTimeoutMs ?? 2_000;
-    this.#approvalTimeout = options.approvalTimeoutMs ?? 300_000;
-    this.#executeTimeout = options.executeTimeoutMs ?? 60_000;
+    this.#timeout = options.stageTimeoutMs ?? MEDIATOR_DEFAULTS.stageTimeoutMs;
+    this.#approvalTimeout = options.approvalTimeoutMs ?? MEDIATOR_DEFAULTS.approvalTimeoutMs;
+    this.#executeTimeout = options.executeTimeoutMs ?? MEDIATOR_DEFAULTS.executeTimeoutMs;
     this.#maxBody = options.maxBodyBytes ?? 1024 * 1024;
     this.#keepArguments = options.keepArguments ?? (() => false);
     this.#monitor = options.mode === 'monitor';
@@ -97,24 +98,38 @@ export class Mediator {
     const actionId = randomId();
     const checked = this.#checkRequest(request);
     const p: Progress = { actionId, request, effect, bodyHash: checked.ok ? checked.bodyHash : null, argHashes: checked.ok ? argumentHashes(request.body) : null, timings: {} };
-    if (!checked.ok) return this.#deny(p, new StageFailure('authenticate', 'REQUEST_MALFORMED', checked.reason));
+    const authorized = checked.ok ? await this.#authorize(p) : new Refusal(new StageFailure('authenticate', 'REQUEST_MALFORMED', checked.reason));
+    if (!(authorized instanceof Refusal)) return this.#perform(p, authorized.actor, authorized.labels, authorized.decision);
+    await this.#recordRefusal(p, authorized);
+    // Monitor mode (the undefended baseline, never for production): the refusal is on record and
+    // observed, and the effect runs anyway — unless even the record failed (no record, no effect).
+    if (this.#monitor && authorized.recordable) return this.#perform(p, actorOf(p), p.labels, notEnforced(p, authorized.failure));
+    return refusalVerdict(p, authorized.failure);
+  }
+
+  /**
+   * The stages before the effect, in order; the first that fails ends it with a Refusal. On success
+   * the intent is durable and the decision observed: the effect may run.
+   */
+  async #authorize(p: Progress): Promise<Authorized | Refusal> {
+    const { request, actionId } = p;
     const s = this.#stages;
     const t = this.#timeout;
 
     const principal = await this.#stage(p, 'authenticate', t, () => s.authenticate.authenticate(request), isPrincipal);
-    if (principal instanceof StageFailure) return this.#deny(p, principal);
+    if (principal instanceof StageFailure) return new Refusal(principal);
     p.principal = principal;
 
     const provenance = await this.#stage(p, 'provenance', t, () => s.provenance.resolve(request, principal), isProvenance);
-    if (provenance instanceof StageFailure) return this.#deny(p, provenance);
+    if (provenance instanceof StageFailure) return new Refusal(provenance);
     p.provenance = provenance;
 
     const labelled = await this.#stage(p, 'label', t, () => s.label.label(request, principal, provenance, actionId), isLabels);
-    if (labelled instanceof StageFailure) return this.#deny(p, labelled);
+    if (labelled instanceof StageFailure) return new Refusal(labelled);
     p.labels = labelled;
 
     const findings = await this.#stage(p, 'inspect', t, () => s.inspect.inspect(request, labelled), isFindings);
-    if (findings instanceof StageFailure) return this.#deny(p, findings);
+    if (findings instanceof StageFailure) return new Refusal(findings);
     p.findings = findings;
     // Findings only raise labels (a detected injection taints, a detected secret classifies), the
     // label a message is delivered with included; the labeler holds what it causes to that label.
@@ -122,14 +137,14 @@ export class Mediator {
     p.labels = labels;
     if (DELIVERS_BODY[request.kind] && s.label.delivered !== undefined) {
       const delivered = await this.#stage(p, 'label', t, () => s.label.delivered?.(actionId, labels.output), isVoid);
-      if (delivered instanceof StageFailure) return this.#deny(p, delivered);
+      if (delivered instanceof StageFailure) return new Refusal(delivered);
     }
 
     const decision = await this.#stage(p, 'decide', t, () => s.decide.decide({ request, principal, provenance, labels, findings }), isDecision);
-    if (decision instanceof StageFailure) return this.#deny(p, decision);
+    if (decision instanceof StageFailure) return new Refusal(decision);
     p.decision = decision;
     if (decision.effect === 'deny') {
-      return this.#deny(p, new StageFailure('decide', decision.code ?? 'POLICY_DENIED', decision.reason));
+      return new Refusal(new StageFailure('decide', decision.code ?? 'POLICY_DENIED', decision.reason));
     }
 
     if (decision.effect === 'approval') {
@@ -138,23 +153,23 @@ export class Mediator {
       const approval = await this.#stage(p, 'approve', this.#approvalTimeout, (signal) => s.approve.approve(approvalRequest, signal), isApprovalResult);
       if (approval instanceof StageFailure) {
         const code: MassErrorCode = approval.code === 'STAGE_TIMEOUT' ? 'APPROVAL_TIMEOUT' : approval.code;
-        return this.#deny(p, new StageFailure('approve', code, approval.reason));
+        return new Refusal(new StageFailure('approve', code, approval.reason));
       }
-      if (approval.actionHash !== actionHash) return this.#deny(p, new StageFailure('approve', 'STAGE_MALFORMED', 'approval answers a different action'));
+      if (approval.actionHash !== actionHash) return new Refusal(new StageFailure('approve', 'STAGE_MALFORMED', 'approval answers a different action'));
       p.approval = approval;
-      if (!approval.approved) return this.#deny(p, new StageFailure('approve', approval.code ?? 'APPROVAL_DENIED', approval.reason ?? 'approval refused'));
+      if (!approval.approved) return new Refusal(new StageFailure('approve', approval.code ?? 'APPROVAL_DENIED', approval.reason ?? 'approval refused'));
     }
 
     // No record, no effect: the intent must be stored before anything runs.
     // The intent claims the envelope's id in the same transaction: a replay (another process, or
     // this one before a crash, accepted it) is refused there, recorded as a denial, and never runs.
     const intent = await this.#stage(p, 'record', t, () => s.record.append(this.#entry(p, 'intent', null)), isReceipt);
-    if (intent instanceof StageFailure && intent.code === 'ENVELOPE_REPLAYED') return this.#deny(p, intent);
-    if (intent instanceof StageFailure) return this.#deny(p, new StageFailure('record', 'RECORD_FAILED', intent.reason), { recordDenial: false });
+    if (intent instanceof StageFailure && intent.code === 'ENVELOPE_REPLAYED') return new Refusal(intent);
+    if (intent instanceof StageFailure) return new Refusal(new StageFailure('record', 'RECORD_FAILED', intent.reason), false);
     const decided = await this.#stage(p, 'observe', t, () => s.observe.observe(this.#event(p, 'decided')), isVoid);
-    if (decided instanceof StageFailure) return this.#deny(p, decided);
+    if (decided instanceof StageFailure) return new Refusal(decided);
 
-    return this.#perform(p, principal.agentId, labels, decision);
+    return { actor: principal.agentId, labels, decision };
   }
 
   /**
@@ -195,30 +210,13 @@ export class Mediator {
     return result;
   }
 
-  /** Records and reports a denial (best effort: the action is denied whatever happens here). */
-  async #deny(p: Progress, failure: StageFailure, options: { recordDenial: boolean } = { recordDenial: true }): Promise<Verdict> {
+  /** Records (where it can) and reports a refusal, best effort: the action is refused whatever happens here. */
+  async #recordRefusal(p: Progress, refusal: Refusal): Promise<void> {
     const s = this.#stages;
+    const { failure } = refusal;
     const outcome = { status: 'denied' as const, code: failure.code, stage: failure.stage };
-    if (options.recordDenial) await runStage('record', this.#timeout, () => s.record.append(this.#entry(p, 'denial', outcome)), isReceipt);
+    if (refusal.recordable) await runStage('record', this.#timeout, () => s.record.append(this.#entry(p, 'denial', outcome)), isReceipt);
     await runStage('observe', this.#timeout, () => s.observe.observe(this.#event(p, 'denied', failure)), isVoid);
-    if (this.#monitor && options.recordDenial && failure.stage !== 'execute') return this.#runUnenforced(p, failure);
-    return {
-      ok: false,
-      actionId: p.actionId,
-      actor: p.principal?.agentId ?? null,
-      stage: failure.stage,
-      code: failure.code,
-      reason: failure.reason,
-      ...(p.decision === undefined ? {} : { decision: p.decision }),
-      executed: false,
-    };
-  }
-
-  /** Monitor mode: the denial is on record; the effect runs anyway and its outcome follows. */
-  #runUnenforced(p: Progress, failure: StageFailure): Promise<Verdict> {
-    const actor = p.principal?.agentId ?? p.request.sender ?? '(unauthenticated)';
-    const decision: Decision = { effect: 'deny', policyIds: p.decision?.policyIds ?? [], reason: `not enforced (monitor mode): ${failure.reason}`, code: failure.code };
-    return this.#perform(p, actor, p.labels, decision);
   }
 
   /**
@@ -313,4 +311,43 @@ function argumentHashes(body: JsonValue): Record<string, string> | null {
   const hashes: Record<string, string> = {};
   for (const key of Object.keys(body)) hashes[key] = hashJson(body[key] ?? null);
   return hashes;
+}
+
+/** What #authorize hands to the effect: who acts, with which labels, on which decision. */
+interface Authorized {
+  readonly actor: string;
+  readonly labels: Labels;
+  readonly decision: Decision;
+}
+
+/** Why an action does not run; `recordable` is false when even the denial cannot be recorded (the record failed). */
+class Refusal {
+  constructor(
+    readonly failure: StageFailure,
+    readonly recordable = true,
+  ) {}
+}
+
+/** The verdict of a refused action. */
+function refusalVerdict(p: Progress, failure: StageFailure): Verdict {
+  return {
+    ok: false,
+    actionId: p.actionId,
+    actor: p.principal?.agentId ?? null,
+    stage: failure.stage,
+    code: failure.code,
+    reason: failure.reason,
+    ...(p.decision === undefined ? {} : { decision: p.decision }),
+    executed: false,
+  };
+}
+
+/** Monitor mode: who the record names as acting when the refusal came before authentication finished. */
+function actorOf(p: Progress): string {
+  return p.principal?.agentId ?? p.request.sender ?? '(unauthenticated)';
+}
+
+/** Monitor mode: the decision the outcome is recorded under — a denial that was not enforced. */
+function notEnforced(p: Progress, failure: StageFailure): Decision {
+  return { effect: 'deny', policyIds: p.decision?.policyIds ?? [], reason: `not enforced (monitor mode): ${failure.reason}`, code: failure.code };
 }

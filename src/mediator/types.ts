@@ -6,8 +6,11 @@ import type { Hop } from '../flow/hop.js';
 import type { Confidentiality, Label } from '../flow/label.js';
 import type { Segment } from '../flow/segment.js';
 
-/** The stages of the mediator, in pipeline order (DESIGN.md). */
-export const STAGES = ['authenticate', 'provenance', 'label', 'inspect', 'decide', 'approve', 'execute', 'record', 'observe'] as const;
+/**
+ * The stages of the mediator, in the order an action meets them first: the intent is recorded and
+ * the decision observed before the effect executes (record and observe run again for the outcome).
+ */
+export const STAGES = ['authenticate', 'provenance', 'label', 'inspect', 'decide', 'approve', 'record', 'observe', 'execute'] as const;
 export type StageName = (typeof STAGES)[number];
 
 export type MaybePromise<T> = T | Promise<T>;

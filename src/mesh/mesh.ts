@@ -29,7 +29,7 @@ import type { ActionRequest, Verdict } from '../mediator/types.js';
 import { adminEntry } from '../audit/entry.js';
 import type { AuditLog } from '../audit/log.js';
 import { openAuditLog } from '../audit/open-log.js';
-import { AuditRecorder } from '../audit/recorder.js';
+import { AuditRecorder } from './audit-recorder.js';
 import { PolicyEngine } from '../policy/engine.js';
 import type { PolicySource } from '../policy/load.js';
 import { openStore } from '../store/open.js';

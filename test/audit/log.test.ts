@@ -9,7 +9,7 @@ import { openCheckpoint } from '../../src/audit/checkpoint.js';
 import { decodeEntry, externalEntry } from '../../src/audit/entry.js';
 import { AuditLog } from '../../src/audit/log.js';
 import { LogKey } from '../../src/audit/log-key.js';
-import { AuditRecorder } from '../../src/audit/recorder.js';
+import { AuditRecorder } from '../../src/mesh/audit-recorder.js';
 import { LogVerificationError, verifyLog } from '../../src/audit/verify-log.js';
 import { isMassError } from '../../src/core/errors.js';
 import { canonicalJson } from '../../src/core/json.js';
