@@ -21,7 +21,7 @@ const MASS_YAML = `version: 1
 trustDomain: example.org
 store: sqlite:./.mass/mass.db
 agents:
-  assistant: { roles: [support] }
+  support: { roles: [support] }
 mcpServers:
   desk: { command: ${JSON.stringify([process.execPath, DESK_SERVER])}, output: untrusted }
 policies: [policies/*.cedar]
@@ -29,11 +29,11 @@ policies: [policies/*.cedar]
 
 // MCP tools are Tool::"<server>/<tool>". delete_ticket has no permit: it is hidden and refused.
 // context.control is the integrity of the arguments: trusted only if the user named every value.
-const POLICIES = `@id("assistant-reads-tickets")
-permit (principal == Agent::"assistant", action == Action::"call", resource == Tool::"desk/read_ticket");
+const POLICIES = `@id("support-reads-tickets")
+permit (principal == Agent::"support", action == Action::"call", resource == Tool::"desk/read_ticket");
 
 @id("refunds-the-user-asked-for")
-permit (principal == Agent::"assistant", action == Action::"call", resource == Tool::"desk/refund")
+permit (principal == Agent::"support", action == Action::"call", resource == Tool::"desk/refund")
 when { context.control == "trusted" };
 `;
 
@@ -58,13 +58,15 @@ async function refusalOf(call) {
 
 const dir = mkdtempSync(join(tmpdir(), 'mass-example-mcp-'));
 let client;
+let proxyLog = '';
 try {
   mkdirSync(join(dir, 'policies'));
   writeFileSync(join(dir, 'mass.yaml'), MASS_YAML);
   writeFileSync(join(dir, 'policies', 'desk.cedar'), POLICIES);
 
   // The agent's host starts the proxy for its agent; the proxy starts the MCP server behind it.
-  const transport = new StdioClientTransport({ command: process.execPath, args: [MASS_BIN, 'mcp-proxy', '--agent', 'assistant', '--server', 'desk'], cwd: dir, stderr: 'pipe' });
+  const transport = new StdioClientTransport({ command: process.execPath, args: [MASS_BIN, 'mcp-proxy', '--agent', 'support', '--server', 'desk'], cwd: dir, stderr: 'pipe' });
+  transport.stderr?.on('data', (chunk) => (proxyLog += chunk)); // the proxy's diagnostics, shown on failure
   client = new Client({ name: 'example-agent', version: '1.0.0' });
   await client.connect(transport);
 
@@ -99,6 +101,7 @@ try {
 }
 
 if (failures > 0) {
+  console.error(`mass mcp-proxy said:\n${proxyLog}`);
   console.error(`mcp-proxy: ${failures} check(s) failed`);
   process.exit(1);
 }
