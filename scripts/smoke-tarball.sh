@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The packed package, as a newcomer gets it: build dist/, `npm pack`, install the tarball into an
 # empty folder (dependencies from the registry, better-sqlite3 compiled as on any machine), then run
-# the `mass` command and the library from there — never from the checkout.
+# the `mass` command, the library and examples/in-process-mesh.mjs from there — never from the checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -42,6 +42,10 @@ if (typeof createMesh !== 'function' || typeof startUp !== 'function' || typeof 
 console.log('exports resolve');
 EOF
 node check.mjs
+
+echo "== examples/in-process-mesh.mjs, copied into the project that installed the tarball"
+cp "$root/examples/in-process-mesh.mjs" example.mjs
+node example.mjs
 
 echo "== mass redteam from the package (detectors in their worker pool, policies, the audit log)"
 npx --no-install mass redteam --json "$work/redteam.json" >/dev/null 2>"$work/redteam.err" || { cat "$work/redteam.err"; exit 1; }
