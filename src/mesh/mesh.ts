@@ -291,7 +291,7 @@ export async function createMesh(config: MassConfig | MassConfigInput, options: 
         ? new EnvelopeAuthenticator({ keys: registry, replay, clock, ...loaded.data.envelopes })
         : new HostAuthenticator(store.agents),
       provenance: new ChainProvenance(chainOptions, store.agents),
-      label: new ConfigLabeler(loaded.data),
+      label: new ConfigLabeler(loaded.data, { mcpTools: store.mcpTools }),
       inspect: new DetectorInspector(detectors),
       decide: new CedarDecider(policy, loaded.data, { mcpTools: store.mcpTools }),
       approve: options.approval ?? new NoApprovalChannel(),

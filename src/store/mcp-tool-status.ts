@@ -15,3 +15,35 @@ export function statusOf(record: McpToolRecord): PinStatus {
   if (record.approvedHash === null) return record.reason?.startsWith(POISONED_REASON_PREFIX) === true ? 'poisoned' : 'unapproved';
   return 'changed';
 }
+
+/** Most argument-name sets kept parsed (one per approved definition, by its hash). */
+const MAX_CACHED_DEFINITIONS = 4096;
+const namesByHash = new Map<string, ReadonlySet<string>>();
+
+/**
+ * The argument names the approved definition of an MCP tool declares (the properties of its
+ * `inputSchema`): configuration a person approved, not content the model wrote. Undefined unless
+ * the tool is approved, or when its schema names no properties.
+ */
+export function approvedArgumentNames(record: McpToolRecord): ReadonlySet<string> | undefined {
+  if (statusOf(record) !== 'approved') return undefined;
+  let names = namesByHash.get(record.seenHash);
+  if (names === undefined) {
+    names = propertyNames(record.seen);
+    if (namesByHash.size >= MAX_CACHED_DEFINITIONS) namesByHash.clear();
+    namesByHash.set(record.seenHash, names);
+  }
+  return names.size === 0 ? undefined : names;
+}
+
+/** `Object.keys(definition.inputSchema.properties)` of a stored definition (canonical JSON written by the pins). */
+function propertyNames(definition: string): ReadonlySet<string> {
+  try {
+    const parsed = JSON.parse(definition) as { inputSchema?: { properties?: unknown } };
+    const properties = parsed.inputSchema?.properties;
+    if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) return new Set();
+    return new Set(Object.keys(properties));
+  } catch {
+    return new Set(); // unreadable: no names are vouched for
+  }
+}

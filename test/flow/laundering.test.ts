@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Labels } from '../../src/mediator/types.js';
 import { test } from 'node:test';
 import { isMassError } from '../../src/core/errors.js';
 import { TRUSTED, untrusted, classified } from '../../src/flow/label.js';
@@ -28,7 +29,7 @@ test('lowering confidentiality or widening readers is laundering too; keeping or
   const labeler = new ConfigLabeler(config);
   deliver(labeler, classified('confidential', ['bob']));
   const act = (declaredLabel: typeof TRUSTED) =>
-    labeler.label({ kind: 'tool', target: 'pay', body: {} }, { agentId: 'bob', declaredLabel, path: [hop] }, { chain: ['bob'], trust: 100, path: [hop] }, 'a-3');
+    labeler.label({ kind: 'tool', target: 'pay', body: {} }, { agentId: 'bob', declaredLabel, path: [hop] }, { chain: ['bob'], trust: 100, path: [hop] }, 'a-3') as Labels; // not an MCP tool: answered synchronously
   assert.throws(() => act(classified('internal', ['bob'])), (e: unknown) => isMassError(e) && e.code === 'LABEL_LAUNDERED');
   assert.throws(() => act(classified('confidential')), (e: unknown) => isMassError(e) && e.code === 'LABEL_LAUNDERED');
   assert.equal(act(classified('confidential', ['bob'])).action.confidentiality, 'confidential');

@@ -3,7 +3,10 @@ import type { MassConfigData } from '../../config/schema.js';
 import { labelArguments } from '../../flow/argument-labels.js';
 import { declassify, parseDeclassification } from '../../flow/declassify.js';
 import { joinLabels, labelDominates, untrusted, type Label } from '../../flow/label.js';
+import type { McpToolTable } from '../../store/store.js';
+import { approvedArgumentNames } from '../../store/mcp-tool-status.js';
 import type { Labeler } from '../stages.js';
+import { isMcpTool } from './decide.js';
 import type { ActionRequest, Labels, Principal, Provenance } from '../types.js';
 
 /** How many delivered messages' labels are remembered to check the actions they cause. */
@@ -23,13 +26,27 @@ const REMEMBERED_DELIVERIES = 100_000;
  */
 export class ConfigLabeler implements Labeler {
   readonly #config: MassConfigData;
+  readonly #mcpTools: McpToolTable | undefined;
   readonly #delivered = new Map<string, Label>();
 
-  constructor(config: MassConfigData) {
+  /** With `mcpTools`, the argument names of an MCP tool's approved definition count as declared (as a tool's `args` in mass.yaml do). */
+  constructor(config: MassConfigData, options: { mcpTools?: McpToolTable } = {}) {
     this.#config = config;
+    this.#mcpTools = options.mcpTools;
   }
 
-  label(request: ActionRequest, principal: Principal, provenance: Provenance, actionId: string): Labels {
+  label(request: ActionRequest, principal: Principal, provenance: Provenance, actionId: string): Labels | Promise<Labels> {
+    if (this.#mcpTools !== undefined && request.kind === 'tool' && request.context !== undefined && isMcpTool(this.#config, request.target)) {
+      const slash = request.target.indexOf('/');
+      return this.#mcpTools.get(request.target.slice(0, slash), request.target.slice(slash + 1)).then((record) => {
+        const names = record === undefined ? undefined : approvedArgumentNames(record);
+        return this.#label(request, principal, provenance, actionId, names ?? NO_NAMES);
+      });
+    }
+    return this.#label(request, principal, provenance, actionId, this.#declaredNames(request));
+  }
+
+  #label(request: ActionRequest, principal: Principal, provenance: Provenance, actionId: string, declaredNames: ReadonlySet<string>): Labels {
     const declared = principal.declaredLabel ?? untrusted(`unlabelled:${principal.agentId}`);
     // Whatever the sender declares, it is at least as tainted as what it was observed to read.
     const action = request.observedLabel === undefined ? declared : joinLabels(declared, request.observedLabel);
@@ -40,7 +57,7 @@ export class ConfigLabeler implements Labeler {
         throw new MassError('LABEL_LAUNDERED', `"${principal.agentId}" declared a label lower than that of message ${cause.action} which caused this action`);
       }
     }
-    const args: Record<string, Label> = request.context === undefined ? uniform(request, action) : labelArguments(request.body, action, request.context, this.#declaredNames(request));
+    const args: Record<string, Label> = request.context === undefined ? uniform(request, action) : labelArguments(request.body, action, request.context, declaredNames);
     if (request.kind === 'message' || request.kind === 'delegate') this.#remember(actionId, action);
     return { action, args, output: this.#output(request, action) };
   }
