@@ -1,4 +1,4 @@
-/** The kinds of crossing the mediator sees (DESIGN.md: "Every crossing is an Action"). */
+/** The kinds of crossing the mediator sees (docs/ARCHITECTURE.md: the pipeline). */
 export const ACTION_KINDS = ['message', 'tool', 'memory.read', 'memory.write', 'delegate', 'declassify'] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 

@@ -2,7 +2,7 @@ import { FLOW_POLICY_PACK } from '../policy/pack.js';
 
 /**
  * The example system `mass init` writes: the customer-support system of the first seed scenario
- * (DESIGN.md, `support-billing-injection`). A router reads customer tickets (untrusted text) and
+ * (docs/ARCHITECTURE.md, `support-billing-injection`). A router reads customer tickets (untrusted text) and
  * routes them to support or billing; billing can refund and transfer money.
  */
 

@@ -22,7 +22,7 @@ export interface UtilityFigures {
   completed_defended: number;
 }
 
-/** Exactly what `mass redteam --json` writes (DESIGN.md): counts only, nothing that varies between runs. */
+/** Exactly what `mass redteam --json` writes (docs/ARCHITECTURE.md): counts only, nothing that varies between runs. */
 export interface RedTeamSummary {
   categories: Record<RiskId, AttackFigures>;
   scenarios: Record<ScenarioId, ScenarioFigures>;
@@ -59,7 +59,7 @@ function utilityFigures(results: readonly BenignResult[]): UtilityFigures {
 
 const approvals = (results: readonly (AttackResult | BenignResult)[]) => results.reduce((sum, r) => sum + r.defended.approvalsRequested, 0);
 
-/** Aggregates results into the DESIGN.md shape: every risk id and every scenario, in their order. */
+/** Aggregates results into the report shape of docs/ARCHITECTURE.md: every risk id and every scenario, in their order. */
 export function summarize(attacks: readonly AttackResult[], benign: readonly BenignResult[]): RedTeamSummary {
   const categories = {} as Record<RiskId, AttackFigures>;
   for (const id of RISK_IDS) categories[id] = attackFigures(attacks.filter((a) => a.category === id));

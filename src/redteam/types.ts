@@ -7,7 +7,7 @@ import type { Mesh, TaskContext } from '../mesh/mesh.js';
 import type { Prng } from './prng.js';
 import type { World } from './world.js';
 
-/** The nine risks of DESIGN.md, in its order. */
+/** The nine risks of docs/ARCHITECTURE.md, in its order. */
 export const RISK_IDS = [
   'agent-tool-coupling',
   'data-leakage',
@@ -21,7 +21,7 @@ export const RISK_IDS = [
 ] as const;
 export type RiskId = (typeof RISK_IDS)[number];
 
-/** The six seed scenarios of DESIGN.md, in its order. */
+/** The six seed scenarios of docs/ARCHITECTURE.md, in its order. */
 export const SCENARIO_IDS = [
   'support-billing-injection',
   'market-memory-exfiltration',
@@ -91,7 +91,7 @@ export interface Scenario {
   agents(system: System): void;
   /** What a careful human reviewer concludes about a request, knowing the business's records. */
   legitimate(request: ApprovalRequest, world: World): boolean;
-  /** The attack that tells the scenario's story (DESIGN.md). */
+  /** The attack that tells the scenario's story (docs/ARCHITECTURE.md). */
   readonly headline: string;
   readonly benign: readonly BenignTask[];
 }

@@ -20,7 +20,7 @@ export interface RedteamCommandOptions {
  * `mass redteam [--json FILE] [--report FILE] [--seed N]`: runs the default red-team suite — the
  * six seed scenarios and the attack library, each undefended (mediator in monitor mode) and
  * defended — with a progress bar on stderr, prints the tables, with --json writes the figures in
- * the DESIGN.md shape and with --report one self-contained HTML page.
+ * the report shape of docs/ARCHITECTURE.md and with --report one self-contained HTML page.
  * Exit 0 whatever the attacks achieved (it is a measurement); 1 if the harness itself failed.
  */
 export async function redteamCommand(io: Io, options: RedteamCommandOptions): Promise<void> {

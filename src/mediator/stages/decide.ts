@@ -162,7 +162,7 @@ export class CedarDecider implements Decider {
   }
 }
 
-/** `S/<tool>` where `S` is a key of `mcpServers`: a tool of that MCP server (DESIGN.md). */
+/** `S/<tool>` where `S` is a key of `mcpServers`: a tool of that MCP server (README, mass.yaml reference). */
 export function isMcpTool(config: Pick<MassConfigData, 'mcpServers'>, name: string): boolean {
   const slash = name.indexOf('/');
   return slash > 0 && slash < name.length - 1 && Object.hasOwn(config.mcpServers, name.slice(0, slash));

@@ -9,7 +9,7 @@ import { TIMING_MONITORING_ATTACKS } from './timing-monitoring.js';
 import { TRUST_EXPLOITATION_ATTACKS } from './trust-exploitation.js';
 import { WORKFLOW_ARCHITECTURE_ATTACKS } from './workflow-architecture.js';
 
-/** The attack library: every attack of every category, in the order of the risks in DESIGN.md. */
+/** The attack library: every attack of every category, in the order of the risks in docs/ARCHITECTURE.md. */
 export const ATTACK_LIBRARY: readonly Attack[] = [
   ...AGENT_TOOL_COUPLING_ATTACKS,
   ...DATA_LEAKAGE_ATTACKS,

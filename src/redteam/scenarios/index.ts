@@ -6,7 +6,7 @@ import { supplyChain } from './supply-chain.js';
 import { supportBilling } from './support-billing.js';
 import { toolVisibility } from './tool-visibility.js';
 
-/** The six seed scenarios of DESIGN.md, in its order. */
+/** The six seed scenarios of docs/ARCHITECTURE.md, in its order. */
 export const SCENARIOS: readonly Scenario[] = [supportBilling, marketMemory, supplyChain, approvalFatigue, toolVisibility, delegationSpoofing];
 
 export function scenarioById(id: ScenarioId): Scenario {
