@@ -133,8 +133,8 @@ export interface VerifiedPossession {
  *  5. Claims: canonical JSON of exactly {ath, htm, htu, iat, jti}; htm and htu equal the request's
  *     method and URL (without query and fragment).
  *  6. Freshness: iat within the clock skew of now.
- *  7. One use: the jti is remembered (per holder) for as long as the proof could be fresh.
- *  8. Binding: ath is the hash of the presented chain.
+ *  7. Binding: ath is the hash of the presented chain.
+ *  8. One use: the jti is remembered (per holder) for as long as the proof could be fresh.
  */
 export async function verifyPossessionProof(proof: unknown, context: PossessionContext, options: VerifyPossessionOptions): Promise<VerifiedPossession> {
   const skew = options.clockSkewSeconds;
@@ -165,14 +165,15 @@ export async function verifyPossessionProof(proof: unknown, context: PossessionC
   const now = unixSeconds(options.clock);
   if (claims.iat > now + skew || claims.iat < now - skew) throw fail('PROOF_STALE', `the proof was made at ${claims.iat}, more than ${skew} s from now`);
 
-  // 7. Remembered until it can no longer be fresh; `:` cannot occur in an agent id, so these ids
-  // never meet an envelope's (`<agent>/<jti>`) in a shared table.
+  // 7.
+  if (!constantTimeEqual(claims.ath, chainThumbprint(context.chain))) throw fail('PROOF_CHAIN_MISMATCH', 'the proof was made for another capability chain');
+  // 8. Last, so that only a proof that holds in every other respect uses up its id. Remembered
+  // until it can no longer be fresh; `:` cannot occur in an agent id, so these ids never meet an
+  // envelope's (`<agent>/<jti>`) in a shared table.
   if (!(await options.ids.remember(`pop:${agent.id}/${claims.jti}`, (claims.iat + skew + 1) * 1000, options.clock.now()))) {
     throw fail('PROOF_REPLAYED', 'the proof id was already used');
   }
 
-  // 8.
-  if (!constantTimeEqual(claims.ath, chainThumbprint(context.chain))) throw fail('PROOF_CHAIN_MISMATCH', 'the proof was made for another capability chain');
   return { claims, agent };
 }
 
