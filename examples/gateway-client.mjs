@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { loadConfigFile, signEnvelope, systemClock, TRUSTED } from 'mass-runtime';
+import { loadConfigFile, systemClock, TRUSTED } from 'mass-runtime';
+import { signEnvelope } from 'mass-runtime/mediator';
 import { issueCertificate, possessionFetch, startUp } from 'mass-runtime/gateway';
 
 const MASS_BIN = fileURLToPath(new URL('../bin/mass.js', import.meta.resolve('mass-runtime')));

@@ -7,7 +7,8 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMesh, loadConfigFile, verifyLog, FLOW_POLICY_PACK, MediationError } from 'mass-runtime';
+import { createMesh, loadConfigFile, FLOW_POLICY_PACK, MediationError } from 'mass-runtime';
+import { verifyLog } from 'mass-runtime/audit';
 
 const MASS_YAML = `version: 1
 trustDomain: example.org

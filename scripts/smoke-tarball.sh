@@ -33,11 +33,35 @@ fi
 
 echo "== the library: root and subpath exports"
 cat > check.mjs <<'EOF'
-import { createMesh, MassError } from 'mass-runtime';
-import { startUp } from 'mass-runtime/gateway';
-import { runRedTeam } from 'mass-runtime/redteam';
-if (typeof createMesh !== 'function' || typeof startUp !== 'function' || typeof runRedTeam !== 'function' || typeof MassError !== 'function') {
-  throw new Error('an export is missing');
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+// One export each subpath must have, and internals the root must not have.
+const expected = {
+  'mass-runtime': 'createMesh',
+  'mass-runtime/mediator': 'Mediator',
+  'mass-runtime/audit': 'verifyLog',
+  'mass-runtime/capability': 'verifyChain',
+  'mass-runtime/detect': 'detectorSuite',
+  'mass-runtime/store': 'openStore',
+  'mass-runtime/errors': 'MassError',
+  'mass-runtime/gateway': 'startUp',
+  'mass-runtime/redteam': 'runRedTeam',
+};
+const packageDir = join(dirname(fileURLToPath(import.meta.resolve('mass-runtime'))), '..');
+const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+const subpaths = Object.keys(manifest.exports).map((key) => (key === '.' ? 'mass-runtime' : `mass-runtime/${key.slice(2)}`));
+if (subpaths.sort().join() !== Object.keys(expected).sort().join()) throw new Error(`unexpected export map: ${subpaths.join(', ')}`);
+for (const [key, target] of Object.entries(manifest.exports)) {
+  if (!existsSync(join(packageDir, target.types))) throw new Error(`${key}: ${target.types} is not in the package`);
+}
+for (const [specifier, name] of Object.entries(expected)) {
+  const module = await import(specifier);
+  if (module[name] === undefined) throw new Error(`${specifier} does not export ${name}`);
+}
+const root = await import('mass-runtime');
+for (const internal of ['leafHash', 'nodeHash', 'luhnValid', 'MerkleTree', 'signEnvelope']) {
+  if (internal in root) throw new Error(`the root exports ${internal}`);
 }
 console.log('exports resolve');
 EOF

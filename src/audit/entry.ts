@@ -1,4 +1,6 @@
+import type { MassErrorCode } from '../core/errors.js';
 import { canonicalBytes, type JsonValue } from '../core/json.js';
+import type { AdminOperation } from './admin-operation.js';
 
 /**
  * What one leaf of the audit log says. Entries are stored and hashed as their RFC 8785 canonical
@@ -16,7 +18,7 @@ export interface MediationLogEntry {
   readonly actor: string | null;
   readonly action: string;
   readonly resource: string;
-  readonly decision: { readonly effect: string; readonly policies: readonly string[]; readonly reason: string; readonly code?: string } | null;
+  readonly decision: { readonly effect: string; readonly policies: readonly string[]; readonly reason: string; readonly code?: MassErrorCode } | null;
   readonly approval: { readonly approved: boolean; readonly approver?: string } | null;
   readonly labels: JsonValue;
   readonly findings: JsonValue;
@@ -45,7 +47,7 @@ export interface AdminLogEntry {
   readonly kind: 'admin';
   readonly time: number;
   readonly actor: string | null;
-  readonly operation: string;
+  readonly operation: AdminOperation;
   readonly subject: string;
   readonly reason: string | null;
 }
@@ -55,7 +57,7 @@ export function externalEntry(data: JsonValue, time: number): ExternalLogEntry {
   return { v: 1, kind: 'external', time, data };
 }
 
-export function adminEntry(operation: string, subject: string, actor: string | null, reason: string | null, time: number): AdminLogEntry {
+export function adminEntry(operation: AdminOperation, subject: string, actor: string | null, reason: string | null, time: number): AdminLogEntry {
   return { v: 1, kind: 'admin', time, actor, operation, subject, reason };
 }
 

@@ -1,3 +1,4 @@
+import type { AdminOperation } from '../audit/admin-operation.js';
 import { adminEntry } from '../audit/entry.js';
 import { findConfigFile } from '../config/find.js';
 import { openAuditLog } from '../audit/open-log.js';
@@ -29,7 +30,7 @@ export async function withStore<T>(config: MassConfig, work: (store: Store) => P
 }
 
 /** Records an administrative change (agent added, revoked…) in the audit log; resolves once durable. */
-export async function recordAdmin(store: Store, config: MassConfig, operation: string, subject: string, reason: string | null): Promise<number> {
+export async function recordAdmin(store: Store, config: MassConfig, operation: AdminOperation, subject: string, reason: string | null): Promise<number> {
   const log = await openAuditLog(config, store);
   try {
     const { index } = await log.append(adminEntry(operation, subject, 'cli', reason, Date.now()));

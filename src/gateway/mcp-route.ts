@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Env, Hono } from 'hono';
 import { WebStandardStreamableHTTPServerTransport, type Server } from '@modelcontextprotocol/server';
+import type { AdminOperation } from '../audit/admin-operation.js';
 import { adminEntry } from '../audit/entry.js';
 import { chainOptionsFromStore } from '../capability/store-options.js';
 import type { VerifyChainOptions } from '../capability/verify.js';
@@ -251,7 +252,7 @@ export class McpGateway {
   }
 
   /** Session events go to the audit log beside the mediated calls (the calls are recorded by the mediator). */
-  #record(operation: string, server: string, agent: string, reason: string): void {
+  #record(operation: AdminOperation, server: string, agent: string, reason: string): void {
     void this.#o.mesh.log
       .append(adminEntry(operation, `mcp:${server}`, agent, reason, this.#clock.now()))
       .catch((error: unknown) => this.#log(`cannot record ${operation}: ${error instanceof Error ? error.message : String(error)}`));

@@ -1,3 +1,4 @@
+import type { AdminOperation } from '../audit/admin-operation.js';
 import { adminEntry } from '../audit/entry.js';
 import type { AuditLog } from '../audit/log.js';
 import type { Clock } from '../core/clock.js';
@@ -59,7 +60,7 @@ export class ToolPins {
     if (previous !== undefined && previous.seenHash === seenHash) return statusOf(previous);
     const poison = this.#poisoning(tool);
     let record: McpToolRecord;
-    let operation: string;
+    let operation: AdminOperation;
     if (previous === undefined && poison === undefined) {
       record = { server, tool: tool.name, seenHash, seen, approvedHash: seenHash, reason: null, updatedAt: now };
       operation = 'mcp.pin';

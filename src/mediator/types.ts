@@ -158,7 +158,7 @@ export interface RecordEntry {
   /** The envelope id the entry claims (intent) or consumes (denial); outcomes carry none. */
   readonly replayId?: ReplayId;
   /** For outcome and denial entries. */
-  readonly outcome: { readonly status: 'executed' | 'failed' | 'denied'; readonly code?: string; readonly stage?: StageName; readonly resultHash?: string } | null;
+  readonly outcome: { readonly status: 'executed' | 'failed' | 'denied'; readonly code?: MassErrorCode; readonly stage?: StageName; readonly resultHash?: string } | null;
 }
 
 /** Proof that an entry was stored: its position in the record. */
@@ -176,7 +176,7 @@ export interface MediationEvent {
   readonly effect: 'allow' | 'deny' | 'approval' | null;
   /** The determining policies, once decided. */
   readonly policyIds?: readonly string[];
-  readonly code?: string;
+  readonly code?: MassErrorCode;
   readonly stage?: StageName;
   /** Milliseconds spent in each stage so far. */
   readonly timings: Readonly<Partial<Record<StageName, number>>>;

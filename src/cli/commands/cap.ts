@@ -126,7 +126,7 @@ export async function capDelegateCommand(io: Io, configOption: string | undefine
   emitToken(io, token, options.out);
 }
 
-async function recordGrant(store: Store, config: MassConfig, operation: string, chain: VerifiedChain): Promise<void> {
+async function recordGrant(store: Store, config: MassConfig, operation: 'cap.issue' | 'cap.delegate', chain: VerifiedChain): Promise<void> {
   const link = chain.links[chain.links.length - 1];
   if (link === undefined) return;
   await recordAdmin(store, config, operation, link.jti, `${link.iss} -> ${link.aud}`);
