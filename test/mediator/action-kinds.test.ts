@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ACTION_KIND_SPECS, ACTION_KINDS, audienceOf, type ActionKind } from '../../src/core/actions.js';
 import { CAPABILITY_ACTIONS } from '../../src/capability/capability.js';
+import { issueRoot } from '../../src/capability/issue.js';
+import { loadOwnerSigningKey } from '../../src/capability/owner.js';
 import { isMassError } from '../../src/core/errors.js';
 import { EffectRouter, type EffectHandler, type MemoryService } from '../../src/mediator/effect-router.js';
 import { KIND_RULES } from '../../src/mediator/kind-rules.js';
@@ -10,7 +12,7 @@ import type { AuthorizedAction } from '../../src/mediator/stages.js';
 import type { ActionRequest } from '../../src/mediator/types.js';
 import { TRUSTED } from '../../src/flow/label.js';
 import { createMesh, MediationError } from '../../src/mesh/mesh.js';
-import { smallConfig } from '../support/fixtures.js';
+import { exampleConfig, smallConfig } from '../support/fixtures.js';
 
 const ACTION: AuthorizedAction = { actionId: 'a-1', actor: 'alice', label: TRUSTED };
 
@@ -74,6 +76,25 @@ test('an allowed memory write in the mesh records its intent, then fails at exec
     assert.deepEqual(entries.map((e) => e.type), ['intent', 'outcome']);
     assert.equal(entries[1]?.outcome?.status, 'failed');
     assert.equal(entries[1]?.outcome?.code, 'EXECUTION_FAILED');
+  } finally {
+    await mesh.close();
+  }
+});
+
+test('a task under a chain granting every capability action on everything declassifies itself: CAPABILITY_EXCEEDED (no capability grants declassify)', async () => {
+  const { config, policies } = exampleConfig();
+  const permit = 'permit (principal == Agent::"billing", action == Action::"declassify", resource);';
+  const mesh = await createMesh(config, { policies: [...policies, { name: 'declassify.cedar', text: permit }] });
+  try {
+    const owner = await loadOwnerSigningKey(mesh.store);
+    const everything = issueRoot(owner, { to: 'billing', att: CAPABILITY_ACTIONS.map((action) => ({ action, resource: '*' })) });
+    const billing = mesh.agent('billing');
+    // Without a chain, policy alone decides, and permits it: the refusal below is the chain's.
+    assert.equal((await billing.task((ctx) => ctx.declassify({ confidentiality: 'public' }, 'published figures'))).confidentiality, 'public');
+    await assert.rejects(
+      billing.task((ctx) => ctx.declassify({ confidentiality: 'public' }, 'published figures'), { capability: everything }),
+      (error: unknown) => isMassError(error) && error.code === 'CAPABILITY_EXCEEDED',
+    );
   } finally {
     await mesh.close();
   }
