@@ -4,7 +4,8 @@ import { isActionKind } from '../core/actions.js';
 import { isVerificationCode, MassError } from '../core/errors.js';
 import { assertJson, canonicalJson, type JsonValue } from '../core/json.js';
 import type { Mediator } from '../mediator/mediator.js';
-import type { AuthorizedAction, Effect } from '../mediator/stages.js';
+import type { AuthorizedAction } from '../mediator/stages.js';
+import { EffectRouter } from '../mediator/effect-router.js';
 import type { ActionRequest, Verdict } from '../mediator/types.js';
 import type { AgentRecord, MailboxTable } from '../store/store.js';
 import { parseDeclassification } from '../flow/declassify.js';
@@ -42,6 +43,7 @@ const MAX_REQUEST_BYTES = 1024 * 1024 + 64 * 1024;
  */
 export function createGatewayApp(options: GatewayOptions): Hono<{ Variables: { peer: string } }> {
   const app = new Hono<{ Variables: { peer: string } }>();
+  const effects = gatewayEffects(options);
   app.use('*', bodyLimit({ maxSize: MAX_REQUEST_BYTES, onError: (c) => c.json({ ok: false, code: 'REQUEST_MALFORMED', reason: 'request body too large' }, 413) }));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -88,7 +90,7 @@ export function createGatewayApp(options: GatewayOptions): Hono<{ Variables: { p
       return c.json({ ok: false, code: 'STAGE_FAILED', reason: 'cannot read the agent context now' }, 503);
     }
     const request: ActionRequest = { ...shape, transportPeer: peer, observedLabel: context.label, context: context.segments };
-    const verdict = await options.mediator.mediate(request, effectFor(request, options, context));
+    const verdict = await options.mediator.mediate(request, effects.effect(request, context));
     if (verdict.ok && (request.kind === 'tool' || request.kind === 'memory.read')) {
       // What it gets back joins its task before it sees it; unrecorded, it is withheld.
       try {
@@ -182,37 +184,37 @@ function requestShape(input: JsonValue): Omit<ActionRequest, 'transportPeer'> | 
 
 /**
  * What an allowed action does at the gateway: messages go to the recipient's mailbox; tools to
- * their executors; a declassification lowers the agent's task context (`context`, as decided on).
+ * their executors; a declassification lowers the agent's task context (the context passed with
+ * the request, as decided on). There is no memory service yet: memory actions fail once their
+ * intent is recorded, as does a delegation.
  */
-function effectFor(request: ActionRequest, options: GatewayOptions, context: AgentTaskContext): Effect {
-  return {
-    run: async (action) => {
-      if (request.kind === 'declassify') {
-        if (request.target !== action.actor) throw new MassError('EXECUTION_FAILED', 'an agent declassifies its own task only');
-        // Unless it read more since the decision, which then did not cover it: it must ask again.
-        const applied = await options.contexts.declassify(action.actor, parseDeclassification(request.body), context.version);
-        if (!applied) throw new MassError('EXECUTION_FAILED', `"${action.actor}" read more since this declassification was decided; send it again`);
-        return null;
-      }
-      if (request.kind === 'message') {
-        const id = await options.mailbox.put({
-          recipient: request.target,
-          sender: action.actor,
-          body: canonicalJson(request.body),
-          label: canonicalJson(action.label),
-          actionId: action.actionId,
-          at: Date.now(),
-        });
-        return { delivered: true, message_id: id };
-      }
-      if (request.kind === 'tool') {
-        const tool = options.tools?.get(request.target);
-        if (tool === undefined) throw new MassError('EXECUTION_FAILED', `tool "${request.target}" has no executor in this gateway`);
-        return tool(request.body, action);
-      }
-      throw new MassError('EXECUTION_FAILED', `the gateway does not perform ${request.kind} actions yet`);
+function gatewayEffects(options: GatewayOptions): EffectRouter<AgentTaskContext> {
+  return new EffectRouter<AgentTaskContext>({
+    host: 'the gateway',
+    declassify: async (request, action, context) => {
+      if (request.target !== action.actor) throw new MassError('EXECUTION_FAILED', 'an agent declassifies its own task only');
+      // Unless it read more since the decision, which then did not cover it: it must ask again.
+      const applied = await options.contexts.declassify(action.actor, parseDeclassification(request.body), context.version);
+      if (!applied) throw new MassError('EXECUTION_FAILED', `"${action.actor}" read more since this declassification was decided; send it again`);
+      return null;
     },
-  };
+    message: async (request, action) => {
+      const id = await options.mailbox.put({
+        recipient: request.target,
+        sender: action.actor,
+        body: canonicalJson(request.body),
+        label: canonicalJson(action.label),
+        actionId: action.actionId,
+        at: Date.now(),
+      });
+      return { delivered: true, message_id: id };
+    },
+    tool: (request, action) => {
+      const tool = options.tools?.get(request.target);
+      if (tool === undefined) throw new MassError('EXECUTION_FAILED', `tool "${request.target}" has no executor in this gateway`);
+      return tool(request.body, action);
+    },
+  });
 }
 
 /** HTTP status by what went wrong: malformed 400, not authentic 401, not allowed 403, effect failure 502, stage failure 503. */

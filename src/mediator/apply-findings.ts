@@ -1,23 +1,17 @@
-import type { ActionKind } from '../core/actions.js';
+import { ACTION_KIND_SPECS, type ActionKind } from '../core/actions.js';
 import type { Finding, Labels } from './types.js';
 import { joinLabels, TRUSTED, untrusted, type Label } from '../flow/label.js';
 import { topLevelName } from '../flow/field-path.js';
 
 /**
- * Whether an action of this kind hands its body to someone as content: a message or a delegation
- * to the recipient, a memory write to later readers. Their output label is the label the content is
- * delivered or stored with, so what the detectors found in the body raises it. A tool call's output
- * is the tool's result (inspected on its own), a memory read's the namespace's, a declassification's
- * the task's lowered label.
+ * Whether an action of this kind hands its body to someone as content (`delivers` in the action-kind
+ * table, core/actions.ts): a message or a delegation to the recipient, a memory write to later
+ * readers. Their output label is the label the content is delivered or stored with, so what the
+ * detectors found in the body raises it.
  */
-export const DELIVERS_BODY: Readonly<Record<ActionKind, boolean>> = {
-  message: true,
-  delegate: true,
-  'memory.write': true,
-  tool: false,
-  'memory.read': false,
-  declassify: false,
-};
+export function deliversBody(kind: ActionKind): boolean {
+  return ACTION_KIND_SPECS[kind].delivers !== null;
+}
 
 /**
  * What detector findings do to labels: a finding that carries a confidentiality level (a secret, a
@@ -25,7 +19,7 @@ export const DELIVERS_BODY: Readonly<Record<ActionKind, boolean>> = {
  * instruction block, a poisoned description) makes it untrusted, with `finding:<detector>` as a
  * source. The action's label is raised, so is the label of the argument the finding is in (of every
  * argument when it names none), and so is the output label of an action that delivers its body
- * (DELIVERS_BODY): a recipient never reads content with a label lower than what was found in it.
+ * (deliversBody): a recipient never reads content with a label lower than what was found in it.
  * Findings only ever raise labels.
  */
 export function applyFindings(labels: Labels, findings: readonly Finding[], kind: ActionKind): Labels {
@@ -44,7 +38,7 @@ export function applyFindings(labels: Labels, findings: readonly Finding[], kind
       for (const name of Object.keys(args)) args[name] = joinLabels(args[name] as Label, raise);
     }
   }
-  return { action, args, output: DELIVERS_BODY[kind] ? raiseLabel(labels.output, findings) : labels.output };
+  return { action, args, output: deliversBody(kind) ? raiseLabel(labels.output, findings) : labels.output };
 }
 
 /** A label raised by findings: how content the detectors looked at is labelled after they did. */

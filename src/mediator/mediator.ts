@@ -6,7 +6,7 @@ import { hashJson, sha256 } from '../core/hash.js';
 import { isName, randomId } from '../core/ids.js';
 import { canonicalJson, type JsonValue } from '../core/json.js';
 import { isApprovalResult, isDecision, isFindings, isJson, isLabels, isPrincipal, isProvenance, isReceipt, isVoid } from './guards.js';
-import { applyFindings, DELIVERS_BODY, raiseLabel } from './apply-findings.js';
+import { applyFindings, deliversBody, raiseLabel } from './apply-findings.js';
 import { joinLabels, TRUSTED, untrusted, type Label } from '../flow/label.js';
 import { runStage, StageFailure } from './run-stage.js';
 import type { Effect, Stages } from './stages.js';
@@ -135,7 +135,7 @@ export class Mediator {
     // label a message is delivered with included; the labeler holds what it causes to that label.
     const labels = applyFindings(labelled, findings, request.kind);
     p.labels = labels;
-    if (DELIVERS_BODY[request.kind] && s.label.delivered !== undefined) {
+    if (deliversBody(request.kind) && s.label.delivered !== undefined) {
       const delivered = await this.#stage(p, 'label', t, () => s.label.delivered?.(actionId, labels.output), isVoid);
       if (delivered instanceof StageFailure) return new Refusal(delivered);
     }

@@ -10,7 +10,8 @@ import type { SigningKey } from '../identity/keys.js';
 import { AgentRegistry, ensureOwnerKey } from '../identity/registry.js';
 import { DurableReplayGuard, EarlyReplayGuard } from '../identity/replay.js';
 import { Mediator } from '../mediator/mediator.js';
-import type { Approver, AuthorizedAction, Effect, Observer, Recorder, Stages } from '../mediator/stages.js';
+import type { Approver, Effect, Observer, Recorder, Stages } from '../mediator/stages.js';
+import { EffectRouter } from '../mediator/effect-router.js';
 import { ConfigLabeler } from '../mediator/stages/label.js';
 import { EnvelopeAuthenticator, HostAuthenticator } from '../mediator/stages/authenticate.js';
 import { ChainProvenance } from '../mediator/stages/provenance.js';
@@ -89,6 +90,31 @@ export class Mesh implements TaskHost {
   readonly #keys = new Map<string, SigningKey>();
   readonly #handlers = new Map<string, MessageHandler>();
   readonly #tools = new Map<string, ToolHandler>();
+  /** What an allowed action does in process: a tool handler, delivery to the recipient's handler. */
+  readonly #effects = new EffectRouter<MeshCall>({
+    host: 'the in-process mesh',
+    tool: (request, _action, call) => {
+      const handler = this.#tools.get(request.target);
+      if (handler === undefined) throw new MassError('TOOL_UNKNOWN', `no handler registered for tool "${request.target}"`);
+      return handler(request.body as Record<string, JsonValue>, { agent: call.ctx.agent, label: call.label });
+    },
+    message: async (request, action, call) => {
+      const handler = this.#handlers.get(request.target);
+      if (handler === undefined) throw new MassError('AGENT_UNKNOWN', `agent "${request.target}" has no message handler`);
+      // The recipient reads the message with the label it is delivered with (the sender's, raised by
+      // what the detectors found in it) and inherits what the sender had read, so values the user
+      // named stay recognisable along the chain.
+      const { ctx } = call;
+      const actor = ctx.agent;
+      const context = ctx.segments.items;
+      const recipient = new TaskContext(this, request.target, action.label, { path: [...ctx.path, { agent: actor, action: action.actionId }], segments: context });
+      recipient.read(request.body, action.label, `agent:${actor}`, this.generationOf(request.body, context));
+      const reply = await handler({ from: actor, body: request.body, label: action.label }, recipient);
+      call.replied(recipient.label);
+      return reply;
+    },
+    declassify: () => null, // the effect is on the task's label, applied by the caller
+  });
 
   /** @internal use createMesh */
   constructor(parts: {
@@ -153,10 +179,11 @@ export class Mesh implements TaskHost {
     // What the effect threw: a refusal inside a nested call keeps its code for the caller (MediationError).
     let thrown: { error: unknown } | undefined;
     let replyLabel: Label | undefined;
+    const effect = this.#effects.effect(request, { ctx, label, replied: (recipientLabel) => (replyLabel = recipientLabel) });
     const verdict = await this.mediator.mediate(request, {
       run: async (action) => {
         try {
-          return await this.#perform(ctx, label, kind, target, body, action, (recipientLabel) => (replyLabel = recipientLabel));
+          return await effect.run(action);
         } catch (error) {
           thrown = { error };
           throw error;
@@ -166,31 +193,6 @@ export class Mesh implements TaskHost {
     if (!verdict.ok) throw new MediationError(verdict, verdict.stage === 'execute' ? thrown?.error : undefined);
     // The mediator scanned the result: an injection in it taints, a secret in it classifies.
     return { value: verdict.result, label: replyLabel === undefined ? verdict.label : joinLabels(replyLabel, verdict.label), inputs: verdict.inputs };
-  }
-
-  /** The effect of an authorized action of the in-process mesh. */
-  async #perform(ctx: TaskContext, label: Label, kind: ActionKind, target: string, body: JsonValue, action: AuthorizedAction, replied: (recipientLabel: Label) => void): Promise<unknown> {
-    const actor = ctx.agent;
-    if (kind === 'tool') {
-      const handler = this.#tools.get(target);
-      if (handler === undefined) throw new MassError('TOOL_UNKNOWN', `no handler registered for tool "${target}"`);
-      return handler(body as Record<string, JsonValue>, { agent: actor, label });
-    }
-    if (kind === 'message') {
-      const handler = this.#handlers.get(target);
-      if (handler === undefined) throw new MassError('AGENT_UNKNOWN', `agent "${target}" has no message handler`);
-      // The recipient reads the message with the label it is delivered with (the sender's, raised by
-      // what the detectors found in it) and inherits what the sender had read, so values the user
-      // named stay recognisable along the chain.
-      const context = ctx.segments.items;
-      const recipient = new TaskContext(this, target, action.label, { path: [...ctx.path, { agent: actor, action: action.actionId }], segments: context });
-      recipient.read(body, action.label, `agent:${actor}`, this.generationOf(body, context));
-      const reply = await handler({ from: actor, body, label: action.label }, recipient);
-      replied(recipient.label);
-      return reply;
-    }
-    if (kind === 'declassify') return null; // the effect is on the task's label, applied by the caller
-    throw new MassError('EXECUTION_FAILED', `the in-process mesh does not perform ${kind} actions`);
   }
 
   /**
@@ -237,6 +239,13 @@ export class Mesh implements TaskHost {
     await this.log.close(); // signs a checkpoint over everything written
     if (this.#ownsStore) await this.store.close();
   }
+}
+
+/** What the in-process effects know of a call: the caller's task, its label, and where the recipient's label goes. */
+interface MeshCall {
+  readonly ctx: TaskContext;
+  readonly label: Label;
+  readonly replied: (recipientLabel: Label) => void;
 }
 
 /** Tools whose configuration says `recordArgs: true` keep their arguments in the record; declassifications always keep theirs (the reason). */

@@ -1,13 +1,14 @@
 import './v8-workaround.js';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import type { CedarActionName, ResourceType } from '../core/actions.js';
 import { MassError } from '../core/errors.js';
 import { randomId } from '../core/ids.js';
 import { confidentialityRank } from '../flow/label.js';
 import type { MassConfig } from '../config/load.js';
 import { loadPolicySet, type LoadedPolicy, type LoadedPolicySet, type PolicySource } from './load.js';
 
-export type CedarActionName = 'call' | 'send' | 'read' | 'write' | 'delegate' | 'declassify';
-export type ResourceType = 'Tool' | 'Agent' | 'Memory';
+// The Cedar action and resource type of each kind are in the action-kind table (core/actions.ts).
+export type { CedarActionName, ResourceType } from '../core/actions.js';
 
 export type ArgumentValue = string | number | boolean | readonly string[];
 

@@ -4,7 +4,8 @@ import type { JsonValue } from '../core/json.js';
 import { validateConfig } from '../config/load.js';
 import { detectorSuite } from '../detect/suite.js';
 import { textOf } from '../flow/segment.js';
-import type { Effect, Inspector } from '../mediator/stages.js';
+import type { Inspector } from '../mediator/stages.js';
+import { EffectRouter } from '../mediator/effect-router.js';
 import { DetectorInspector } from '../mediator/stages/inspect.js';
 import type { ActionRequest, ApprovalRequest, MediationEvent } from '../mediator/types.js';
 import { createMesh, MediationError, TaskContext, type Mesh } from '../mesh/mesh.js';
@@ -74,6 +75,7 @@ export async function startSystem(scenario: Scenario, mode: Mode, rng: Prng): Pr
   const tools = scenario.tools(world);
   for (const [name, behaviour] of Object.entries(tools)) mesh.tool(name, (args, ctx) => behaviour(args, ctx.agent));
   const handlers = new Map<string, Handler>();
+  const effects = worldEffects(mesh, tools, handlers);
 
   const system: RunningSystem = {
     scenario,
@@ -103,10 +105,10 @@ export async function startSystem(scenario: Scenario, mode: Mode, rng: Prng): Pr
       }
     },
     effect(request, claimedSender) {
-      return deliveryEffect(mesh, tools, handlers, request, claimedSender);
+      return effects.effect(request, claimedSender);
     },
     submit(request, claimedSender) {
-      return mesh.mediator.mediate(request, deliveryEffect(mesh, tools, handlers, request, claimedSender));
+      return mesh.mediator.mediate(request, effects.effect(request, claimedSender));
     },
     close: () => mesh.close(),
   };
@@ -114,25 +116,26 @@ export async function startSystem(scenario: Scenario, mode: Mode, rng: Prng): Pr
   return system;
 }
 
-/** The real effect of a crafted request: the tool's behaviour in the world, or delivery to the recipient's handler. */
-function deliveryEffect(mesh: Mesh, tools: Readonly<Record<string, WorldTool>>, handlers: ReadonlyMap<string, Handler>, request: ActionRequest, sender: string): Effect {
-  return {
-    run: async (action) => {
-      if (request.kind === 'tool') {
-        const tool = tools[request.target];
-        if (tool === undefined) throw new MassError('TOOL_UNKNOWN', `no tool "${request.target}"`);
-        return tool(request.body as Record<string, JsonValue>, action.actor);
-      }
-      if (request.kind === 'message') {
-        const handler = handlers.get(request.target);
-        if (handler === undefined) throw new MassError('AGENT_UNKNOWN', `agent "${request.target}" has no handler`);
-        const recipient = new TaskContext(mesh, request.target, action.label, { path: [{ agent: sender, action: action.actionId }], segments: request.context ?? [] });
-        recipient.read(request.body, action.label, `agent:${sender}`);
-        return handler(request.body, recipient, sender);
-      }
-      throw new MassError('EXECUTION_FAILED', `crafted ${request.kind} actions have no effect in the red-team world`);
+/**
+ * The real effect of a crafted request (routed with the sender it claims): the tool's behaviour in
+ * the world, or delivery to the recipient's handler. Other kinds have no effect in the world.
+ */
+function worldEffects(mesh: Mesh, tools: Readonly<Record<string, WorldTool>>, handlers: ReadonlyMap<string, Handler>): EffectRouter<string> {
+  return new EffectRouter<string>({
+    host: 'the red-team world',
+    tool: (request, action) => {
+      const tool = tools[request.target];
+      if (tool === undefined) throw new MassError('TOOL_UNKNOWN', `no tool "${request.target}"`);
+      return tool(request.body as Record<string, JsonValue>, action.actor);
     },
-  };
+    message: (request, action, sender) => {
+      const handler = handlers.get(request.target);
+      if (handler === undefined) throw new MassError('AGENT_UNKNOWN', `agent "${request.target}" has no handler`);
+      const recipient = new TaskContext(mesh, request.target, action.label, { path: [{ agent: sender, action: action.actionId }], segments: request.context ?? [] });
+      recipient.read(request.body, action.label, `agent:${sender}`);
+      return handler(request.body, recipient, sender);
+    },
+  });
 }
 
 function recordEvent(trace: ActionTrace[], byId: Map<string, number>, event: MediationEvent): void {

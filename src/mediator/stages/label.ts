@@ -1,12 +1,12 @@
+import { ACTION_KIND_SPECS } from '../../core/actions.js';
 import { MassError } from '../../core/errors.js';
 import type { MassConfigData } from '../../config/schema.js';
 import { labelArguments } from '../../flow/argument-labels.js';
-import { declassify, parseDeclassification } from '../../flow/declassify.js';
 import { joinLabels, labelDominates, untrusted, type Label } from '../../flow/label.js';
 import type { McpToolTable } from '../../store/store.js';
 import { approvedArgumentNames } from '../../store/mcp-tool-status.js';
 import type { Labeler } from '../stages.js';
-import { isMcpTool } from './decide.js';
+import { isMcpTool, KIND_RULES } from '../kind-rules.js';
 import type { ActionRequest, Labels, Principal, Provenance } from '../types.js';
 
 /** How many delivered messages' labels are remembered to check the actions they cause. */
@@ -21,8 +21,9 @@ const REMEMBERED_DELIVERIES = 100_000;
  *   must carry at least that message's label; a lower one is refused (LABEL_LAUNDERED).
  * - Each argument is labelled by where its value came from in the agent's context (argument-labels.ts);
  *   without a context every argument carries the action's label.
- * - Output: a tool's output has the integrity, confidentiality and readers its configuration (or its
- *   MCP server's) declares; a memory read has the namespace's confidentiality and is untrusted.
+ * - Output: by the kind's rule (`KIND_RULES`, kind-rules.ts): a tool's output has the integrity,
+ *   confidentiality and readers its configuration (or its MCP server's) declares; a memory read has
+ *   the namespace's confidentiality and is untrusted; a declassification, the task's lowered label.
  */
 export class ConfigLabeler implements Labeler {
   readonly #config: MassConfigData;
@@ -58,8 +59,10 @@ export class ConfigLabeler implements Labeler {
       }
     }
     const args: Record<string, Label> = request.context === undefined ? uniform(request, action) : labelArguments(request.body, action, request.context, declaredNames);
-    if (request.kind === 'message' || request.kind === 'delegate') this.#remember(actionId, action);
-    return { action, args, output: this.#output(request, action) };
+    // Content delivered to an agent floors what that agent's actions it causes may declare.
+    if (ACTION_KIND_SPECS[request.kind].delivers === 'agent') this.#remember(actionId, action);
+    // The output label by the kind's rule (kind-rules.ts): a tool's or memory's by configuration, a declassification's lowered.
+    return { action, args, output: KIND_RULES[request.kind].output(this.#config, request, action) };
   }
 
   /**
@@ -85,41 +88,9 @@ export class ConfigLabeler implements Labeler {
       if (oldest.done !== true) this.#delivered.delete(oldest.value);
     }
   }
-
-  #output(request: ActionRequest, action: Label): Label {
-    switch (request.kind) {
-      case 'tool': {
-        // A tool of MCP server S (`S/<tool>`, not declared under tools) has the server's labels.
-        const tool = this.#config.tools[request.target];
-        const slash = request.target.indexOf('/');
-        const server = tool === undefined && slash > 0 ? this.#config.mcpServers[request.target.slice(0, slash)] : undefined;
-        const integrity = tool?.output ?? server?.output ?? 'untrusted';
-        const base: Label = integrity === 'trusted' ? { integrity, sources: [], confidentiality: 'public' } : untrusted(`tool:${request.target}`);
-        const readers = tool?.readers;
-        return { ...base, confidentiality: tool?.confidentiality ?? server?.confidentiality ?? 'internal', ...(readers === undefined ? {} : { readers: [...readers].sort() }) };
-      }
-      case 'declassify':
-        // The task's label afterwards; the body was checked by decide before anything runs.
-        return declassifyOrKeep(action, request.body);
-      case 'memory.read': {
-        const ns = this.#config.memory[request.target];
-        return joinLabels(action, { ...untrusted(`memory:${request.target}`), confidentiality: ns?.confidentiality ?? 'secret' });
-      }
-      default:
-        return action;
-    }
-  }
 }
 
 const NO_NAMES: ReadonlySet<string> = new Set();
-
-function declassifyOrKeep(action: Label, body: ActionRequest['body']): Label {
-  try {
-    return declassify(action, parseDeclassification(body));
-  } catch {
-    return action; // a malformed body is refused by decide; nothing is lowered
-  }
-}
 
 function uniform(request: ActionRequest, action: Label): Record<string, Label> {
   const args = Object.create(null) as Record<string, Label>; // "__proto__" is an argument name like any other

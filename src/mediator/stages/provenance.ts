@@ -1,7 +1,6 @@
 import { allows, type Invocation } from '../../capability/allows.js';
-import type { CapabilityAction } from '../../capability/capability.js';
 import { verifyChain, type VerifyChainOptions } from '../../capability/verify.js';
-import { CEDAR_ACTION } from '../../core/actions.js';
+import { ACTION_KIND_SPECS } from '../../core/actions.js';
 import { MassError } from '../../core/errors.js';
 import type { AgentTable } from '../../store/store.js';
 import type { ProvenanceResolver } from '../stages.js';
@@ -39,8 +38,10 @@ export class ChainProvenance implements ProvenanceResolver {
     const verified = await verifyChain(request.capability, { ...(await this.#options()), audience: principal.agentId });
     const body = request.body;
     const args = typeof body === 'object' && body !== null && !Array.isArray(body) ? body : undefined;
-    const invocation: Invocation = { action: CEDAR_ACTION[request.kind] as CapabilityAction, resource: request.target, ...(args === undefined ? {} : { args }) };
-    if (!allows(verified.capabilities, invocation)) {
+    // A kind no capability grants (declassify) is never within a chain's capabilities.
+    const action = ACTION_KIND_SPECS[request.kind].capabilityAction;
+    const invocation: Invocation | undefined = action === null ? undefined : { action, resource: request.target, ...(args === undefined ? {} : { args }) };
+    if (invocation === undefined || !allows(verified.capabilities, invocation)) {
       throw new MassError('CAPABILITY_EXCEEDED', `${request.kind} on "${request.target}" is not within the capabilities delegated to "${principal.agentId}"`);
     }
     const chain = verified.path.filter((id) => id !== verified.path[0]); // the owner is the root of authority, not an agent
