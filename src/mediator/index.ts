@@ -48,8 +48,10 @@ export { EventObserver } from './stages/observe.js';
 export type { EventListener } from './stages/observe.js';
 export { AuditRecorder } from '../mesh/audit-recorder.js';
 
-export { ACTION_KINDS, audienceOf } from '../core/actions.js';
-export type { ActionKind } from '../core/actions.js';
+export { ACTION_KINDS, ACTION_KIND_SPECS, audienceOf } from '../core/actions.js';
+export type { ActionKind, ActionKindSpec } from '../core/actions.js';
+export { EffectRouter } from './effect-router.js';
+export type { EffectHandler, EffectRoutes, MemoryService } from './effect-router.js';
 
 // Agent identity: keys, the registry, signed envelopes and their replay guard.
 export { generateEd25519Key, jwkThumbprint, keyIdFor } from '../identity/keys.js';
