@@ -30,7 +30,7 @@ export interface AuditLogBenchResult {
  */
 export async function runAuditLogBench(options: AuditLogBenchOptions): Promise<AuditLogBenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'mass-bench-log-'));
-  const store = openSqliteStore(join(dir, 'mass.db'));
+  const store = await openSqliteStore(join(dir, 'mass.db'));
   try {
     // A key file as in an installation: automatic checkpoints write the note beside it.
     const log = await AuditLog.open(store, { origin: 'bench.example/mass/audit-log', key: LogKey.create(join(dir, 'audit-log.key')) });

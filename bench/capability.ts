@@ -19,7 +19,7 @@ const CAP: Capability = { action: 'call', resource: 'transfer', max: { amount: 1
  * cost of extending a chain by one link (delegate: parse the last link, check, sign).
  */
 export async function runCapabilityBench(options: CapabilityBenchOptions): Promise<Measurement[]> {
-  const store = openSqliteStore(':memory:');
+  const store = await openSqliteStore(':memory:');
   try {
     await ensureOwnerKey(store);
     const registry = new AgentRegistry(store);

@@ -191,7 +191,7 @@ export class AuditLog {
       result = await this.#store.log.append(batch, this.#clock.now());
       // Rows other writers stored before this batch join the tree first.
       if (result.first < this.#tree.size) throw new MassError('STORE_FAILED', `the store placed a batch at index ${result.first}, below the ${this.#tree.size} entries already read`);
-      if (result.first > this.#tree.size) this.#takeRows(this.#tree.size, result.first);
+      if (result.first > this.#tree.size) await this.#takeRows(this.#tree.size, result.first);
     } catch (error) {
       const failure = error instanceof MassError ? error : new MassError('STORE_FAILED', 'cannot append to the audit log', { cause: error });
       for (const p of batch) p.reject(failure);
@@ -209,13 +209,13 @@ export class AuditLog {
   }
 
   /** Takes entries other writers stored into the tree. */
-  #takeRows(from: number, to: number): void {
-    for (const row of this.#store.log.rows(from, to)) this.#tree.append(row.leaf);
+  async #takeRows(from: number, to: number): Promise<void> {
+    for await (const row of this.#store.log.rows(from, to)) this.#tree.append(row.leaf);
     if (this.#tree.size !== to) throw new MassError('STORE_FAILED', `the log has a gap below index ${to}`);
   }
 
   async #catchUp(): Promise<void> {
-    this.#takeRows(this.#tree.size, await this.#store.log.size());
+    await this.#takeRows(this.#tree.size, await this.#store.log.size());
   }
 
   /** Signs when enough entries are uncovered; otherwise makes sure the timer will. */

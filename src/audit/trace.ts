@@ -24,9 +24,9 @@ export interface Trace {
  * derived from it (actions whose provenance path passes through it), and the path that led to it.
  * Returns undefined if no entry has that action id.
  */
-export function traceAction(store: Store, size: number, actionId: string): Trace | undefined {
+export async function traceAction(store: Store, size: number, actionId: string): Promise<Trace | undefined> {
   const nodes = new Map<string, { entry: MediationLogEntry; verdict: string; parent: string | undefined; children: string[] }>();
-  for (const chunk of store.log.scan(0, size)) {
+  for await (const chunk of store.log.scan(0, size)) {
     for (const bytes of chunk.entries) {
       const entry = decodeEntry(bytes);
       if (entry.kind !== 'intent' && entry.kind !== 'denial' && entry.kind !== 'outcome') continue;

@@ -52,7 +52,7 @@ export async function verifyLog(store: Store, origin: string, verifiers: NoteVer
   const size = await store.log.size();
   const tree = new MerkleTree();
   let expected = 0;
-  for (const chunk of store.log.scan(0, size)) {
+  for await (const chunk of store.log.scan(0, size)) {
     const recomputed: Uint8Array[] = [];
     for (let i = 0; i < chunk.indexes.length; i++) {
       const index = chunk.indexes[i]!;

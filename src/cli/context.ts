@@ -21,7 +21,7 @@ export function loadCommandConfig(io: Io, configOption: string | undefined): Mas
 
 /** Opens the configured store, runs `work`, and always closes it. */
 export async function withStore<T>(config: MassConfig, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = openStore(config.data.store, config.dir);
+  const store = await openStore(config.data.store, config.dir);
   try {
     return await work(store);
   } finally {

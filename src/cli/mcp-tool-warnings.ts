@@ -23,7 +23,7 @@ export async function seenMcpToolsIfStored(config: MassConfig): Promise<SeenMcpT
   if (Object.keys(config.data.mcpServers).length === 0) return new Map();
   const path = sqliteStorePath(config.data.store, config.dir);
   if (path === undefined || !existsSync(path)) return new Map();
-  const store = openStore(config.data.store, config.dir);
+  const store = await openStore(config.data.store, config.dir);
   try {
     return await seenMcpTools(store, config);
   } finally {

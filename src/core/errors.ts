@@ -85,6 +85,8 @@ export type OperationErrorCode =
   | 'LOG_KEY_MISSING'
   | 'LOG_KEY_INVALID'
   | 'STORE_NOT_FOUND'
+  /** The store was written by a newer version of MASS (its schema version is above this code's). */
+  | 'STORE_SCHEMA_NEWER'
   | 'EXECUTION_FAILED'
   /** A command refused to write through a symbolic link. */
   | 'PATH_UNSAFE'

@@ -62,14 +62,16 @@ export class ToolPins {
     let record: McpToolRecord;
     let operation: AdminOperation;
     if (previous === undefined && poison === undefined) {
-      record = { server, tool: tool.name, seenHash, seen, approvedHash: seenHash, reason: null, updatedAt: now };
+      record = { server, tool: tool.name, seenHash, seen, approvedHash: seenHash, reason: null, status: 'approved', updatedAt: now };
       operation = 'mcp.pin';
     } else if (previous !== undefined && previous.approvedHash === seenHash) {
-      record = { ...previous, seenHash, seen, reason: null, updatedAt: now };
+      record = { ...previous, seenHash, seen, reason: null, status: 'approved', updatedAt: now };
       operation = 'mcp.restore';
     } else {
       const why = poison ?? 'its definition changed since it was approved';
-      record = { server, tool: tool.name, seenHash, seen, approvedHash: previous?.approvedHash ?? null, reason: why, updatedAt: now };
+      const approvedHash = previous?.approvedHash ?? null;
+      const status: PinStatus = approvedHash !== null ? 'changed' : poison !== undefined ? 'poisoned' : 'unapproved';
+      record = { server, tool: tool.name, seenHash, seen, approvedHash, reason: why, status, updatedAt: now };
       operation = 'mcp.block';
     }
     await this.#table.put(record);
@@ -94,7 +96,7 @@ export class ToolPins {
   async approve(server: string, tool: string, approver: string): Promise<McpToolRecord> {
     const record = await this.#table.get(server, tool);
     if (record === undefined) throw new MassError('TOOL_UNKNOWN', `no tool "${tool}" has been seen on MCP server "${server}" (list its tools through the gateway first)`);
-    const approved = { ...record, approvedHash: record.seenHash, reason: null, updatedAt: this.#clock.now() };
+    const approved: McpToolRecord = { ...record, approvedHash: record.seenHash, reason: null, status: 'approved', updatedAt: this.#clock.now() };
     await this.#table.put(approved);
     await this.#log.append(adminEntry('mcp.approve', `${server}/${tool}`, approver, `definition ${record.seenHash}`, approved.updatedAt));
     return approved;

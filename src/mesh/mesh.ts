@@ -271,7 +271,7 @@ export async function createMesh(config: MassConfig | MassConfigInput, options: 
   const loaded = isMassConfig(config) ? config : validateConfig(config, '(in-code configuration)', process.cwd());
   const clock = options.clock ?? systemClock;
   const policy = PolicyEngine.load(loaded, options.policies);
-  const store = options.store ?? openStore(loaded.data.store, loaded.dir);
+  const store = options.store ?? (await openStore(loaded.data.store, loaded.dir));
   try {
     const registry = new AgentRegistry(store, clock);
     if (options.autoRegister ?? true) await ensureOwnerKey(store, clock);

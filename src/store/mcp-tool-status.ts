@@ -1,19 +1,18 @@
-import type { McpToolRecord } from './store.js';
+import type { McpToolRecord, PinStatus } from './store.js';
 
-/**
- * Whether an MCP tool may be used: `approved` when the definition last seen upstream is the approved
- * one; `changed` when it differs from an approved one (rug pull); `poisoned` when it was never
- * approved because the tool-poisoning detector found hidden instructions; `unapproved` otherwise.
- */
-export type PinStatus = 'approved' | 'changed' | 'poisoned' | 'unapproved';
+export type { PinStatus } from './store.js';
 
 /** Reason prefix of a tool blocked by the tool-poisoning detector. */
 export const POISONED_REASON_PREFIX = 'tool-poisoning detector:';
 
+/**
+ * The status of a stored tool: the one the pins wrote in its column, except that a tool counts as
+ * `approved` only while the definition seen upstream is the approved one (fail closed: a record
+ * whose column says approved but whose hashes differ is `changed`).
+ */
 export function statusOf(record: McpToolRecord): PinStatus {
-  if (record.approvedHash === record.seenHash) return 'approved';
-  if (record.approvedHash === null) return record.reason?.startsWith(POISONED_REASON_PREFIX) === true ? 'poisoned' : 'unapproved';
-  return 'changed';
+  if (record.status === 'approved') return record.approvedHash === record.seenHash ? 'approved' : 'changed';
+  return record.status;
 }
 
 /** Most argument-name sets kept parsed (one per approved definition, by its hash). */

@@ -25,14 +25,15 @@ export function sqliteStorePath(url: string, baseDir: string): string | undefine
 
 /**
  * Opens the store named by a `store:` URL of mass.yaml: `sqlite:PATH` (relative to `baseDir`) or
- * `sqlite::memory:`. PostgreSQL URLs are recognised but not served by this version.
+ * `sqlite::memory:`, migrated to the schema this code reads. PostgreSQL URLs are recognised but
+ * not served by this version.
  */
-export function openStore(url: string, baseDir: string, options: { mustExist?: boolean } = {}): Store {
+export async function openStore(url: string, baseDir: string, options: { mustExist?: boolean } = {}): Promise<Store> {
   const file = storeFileOf(url, baseDir);
-  if (file === undefined) return openSqliteStore(':memory:');
+  if (file === undefined) return await openSqliteStore(':memory:');
   // Commands that only read must not create an empty store and report on it.
   if (options.mustExist === true && !existsSync(file)) throw new MassError('STORE_NOT_FOUND', `no store at ${file} (store: ${url}); run \`mass init\` or check --config`);
-  return openSqliteStore(file);
+  return await openSqliteStore(file);
 }
 
 /** The absolute path of the SQLite file a `store:` URL names; undefined for an in-memory store. Throws STORE_UNSUPPORTED for a URL this version cannot open. */

@@ -4,6 +4,8 @@ import type { LogAppendResult, LogAppendRow, LogChunk, LogRow, LogTable, StoredC
 
 const LEAF_CHUNK = 65_536;
 const ROW_CHUNK = 16_384;
+/** Rows read per page by `rows` (a page is read whole, so the consumer may use the store between rows). */
+const ROW_PAGE = 1024;
 const MAX_CHUNK_BYTES = 16 * 1024 * 1024;
 /** Expired envelope ids are purged at most this often (inside an append transaction). */
 const PURGE_EVERY_MS = 60_000;
@@ -125,7 +127,7 @@ export class SqliteLog implements LogTable {
     return Promise.resolve(out);
   }
 
-  *scan(from: number, to: number): Iterable<LogChunk> {
+  async *scan(from: number, to: number): AsyncIterable<LogChunk> {
     let lo = from;
     let rows = ROW_CHUNK;
     while (lo < to) {
@@ -146,8 +148,11 @@ export class SqliteLog implements LogTable {
     return Promise.resolve(row === undefined ? undefined : { index, entry: new Uint8Array(row.entry), leaf: new Uint8Array(row.leaf) });
   }
 
-  *rows(from: number, to: number): Iterable<LogRow> {
-    for (const [index, entry, leaf] of this.#range.iterate(from, to)) yield { index, entry, leaf };
+  async *rows(from: number, to: number): AsyncIterable<LogRow> {
+    for (let lo = from; lo < to; lo += ROW_PAGE) {
+      const page = this.#range.all(lo, Math.min(to, lo + ROW_PAGE));
+      for (const [index, entry, leaf] of page) yield { index, entry, leaf };
+    }
   }
 
   latestCheckpoint(): Promise<StoredCheckpoint | undefined> {

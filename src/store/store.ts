@@ -146,10 +146,13 @@ export interface LogTable {
   /** All leaf hashes in index order (to rebuild the tree at open). */
   leaves(): Promise<Uint8Array[]>;
   row(index: number): Promise<LogRow | undefined>;
-  /** Rows in index order from `from` (inclusive) to `to` (exclusive), streamed. */
-  rows(from: number, to: number): Iterable<LogRow>;
+  /**
+   * Rows in index order from `from` (inclusive) to `to` (exclusive), read page by page (a network
+   * store pages or uses a cursor). The consumer may await other store calls between rows.
+   */
+  rows(from: number, to: number): AsyncIterable<LogRow>;
   /** The same rows in bulk, for full scans: chunks of up to a few thousand rows, in index order. */
-  scan(from: number, to: number): Iterable<LogChunk>;
+  scan(from: number, to: number): AsyncIterable<LogChunk>;
   latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
   checkpoints(): Promise<StoredCheckpoint[]>;
   saveCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
@@ -212,6 +215,15 @@ export interface MailboxTable {
 }
 
 /**
+ * Whether an MCP tool may be used, as the pins last wrote it: `approved` when the definition last
+ * seen upstream is the approved one; `changed` when it differs from an approved one (rug pull);
+ * `poisoned` when it was never approved because the tool-poisoning detector found hidden
+ * instructions; `unapproved` otherwise.
+ */
+export type PinStatus = 'approved' | 'changed' | 'poisoned' | 'unapproved';
+export const PIN_STATUSES: readonly PinStatus[] = ['approved', 'changed', 'poisoned', 'unapproved'];
+
+/**
  * What the MCP gateway knows of one upstream tool: the definition (name, description, schemas) it
  * last saw, and the one a person approved (pinned on first sight when it looked clean). The tool
  * may be used only while the two are the same.
@@ -227,6 +239,8 @@ export interface McpToolRecord {
   readonly approvedHash: string | null;
   /** Why the tool is blocked, when it is. */
   readonly reason: string | null;
+  /** The status the pins decided (stored in its own column); `approved` counts only while `approvedHash` is `seenHash`. */
+  readonly status: PinStatus;
   readonly updatedAt: number;
 }
 

@@ -69,7 +69,7 @@ function rewriteEntry(db: Database.Database, index: number): void {
 test('mass init keeps the log key in a 0600 file outside the store; the store holds no log key', async () => {
   await withInstallation(async ({ db, keyFile }) => {
     assert.ok(existsSync(keyFile));
-    const store = openSqliteStore(db);
+    const store = await openSqliteStore(db);
     try {
       assert.equal(await store.keys.get(LEGACY_LOG_KEY_NAME), undefined);
     } finally {
@@ -160,7 +160,7 @@ test('the key file is lost while the log holds entries: LOG_KEY_MISSING, no new 
 test('an older store that kept the log key in the database: that key is never used to sign', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mass-log-legacy-'));
   try {
-    const store = openSqliteStore(join(dir, 'mass.db'));
+    const store = await openSqliteStore(join(dir, 'mass.db'));
     const legacy = generateEd25519Key();
     await store.keys.insert({ name: LEGACY_LOG_KEY_NAME, privatePkcs8: legacy.privatePkcs8, publicJwk: legacy.publicJwk, createdAt: 1 });
     const log = await AuditLog.open(store, { origin: ORIGIN, key: LogKey.create(join(dir, 'audit-log.key')) });
@@ -178,7 +178,7 @@ test('an older store that kept the log key in the database: that key is never us
 test('an older store with its log key in the database and no key file does not open: LOG_KEY_MISSING says why', async () => {
   await withInstallation(async ({ dir, db, keyFile }) => {
     unlinkSync(keyFile);
-    const store = openSqliteStore(db);
+    const store = await openSqliteStore(db);
     const legacy = generateEd25519Key();
     await store.keys.insert({ name: LEGACY_LOG_KEY_NAME, privatePkcs8: legacy.privatePkcs8, publicJwk: legacy.publicJwk, createdAt: 1 });
     await store.close();
@@ -221,7 +221,7 @@ async function resignWithKey(dbPath: string, keyFile: string): Promise<void> {
   const db = new Database(dbPath);
   db.prepare('DELETE FROM log_checkpoints').run();
   db.close();
-  const store = openSqliteStore(dbPath);
+  const store = await openSqliteStore(dbPath);
   const log = await AuditLog.open(store, { origin: ORIGIN, key: LogKey.load(keyFile) });
   await log.close();
   await store.close();
@@ -257,7 +257,7 @@ for (const [attack, tamper, index] of [
 
 test('checkpoints are signed automatically: every N entries, after T seconds, and at close', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mass-log-auto-'));
-  const store = openSqliteStore(join(dir, 'mass.db'));
+  const store = await openSqliteStore(join(dir, 'mass.db'));
   try {
     const log = await AuditLog.open(store, { origin: ORIGIN, key: LogKey.create(join(dir, 'audit-log.key')), checkpointEvery: 10, checkpointSeconds: 0.02 });
     for (let i = 0; i < 25; i++) await log.append(externalEntry({ i }, i));
@@ -284,7 +284,7 @@ test('mesh.close() (what `mass up` does when it stops) signs a checkpoint over e
     const verdict = await mesh.mediator.mediate(request!, { run: () => Promise.resolve('ok') });
     assert.equal(verdict.ok, true);
     await mesh.close();
-    const store = openSqliteStore(db);
+    const store = await openSqliteStore(db);
     try {
       assert.equal((await store.log.latestCheckpoint())?.size, await store.log.size());
       const verifier = { name: ORIGIN, publicKey: LogKey.load(join(dir, 'audit-log.key')).publicKey };
@@ -314,7 +314,7 @@ test('property: any rewrite, reorder or truncation below a kept checkpoint is ca
         async ([size, mutation]) => {
           const path = join(dir, `p${run++}.db`);
           const key = LogKey.ephemeral();
-          const store = openSqliteStore(path);
+          const store = await openSqliteStore(path);
           try {
             const log = await AuditLog.open(store, { origin: ORIGIN, key });
             for (let i = 0; i < size; i++) await log.append(externalEntry({ i }, i));

@@ -17,6 +17,7 @@ import { createMesh } from '../../src/mesh/mesh.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
 import { exampleConfig } from '../support/fixtures.js';
+import { logRows } from '../store/log-rows.js';
 
 const ORIGIN = 'test.example/mass/audit-log';
 const open = (store: Store, key = LogKey.ephemeral()): Promise<AuditLog> => AuditLog.open(store, { origin: ORIGIN, key });
@@ -48,7 +49,7 @@ function independentInclusionRoot(leaf: Buffer, index: number, size: number, pro
 async function withFileStore<T>(work: (store: Store, path: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'mass-log-'));
   const path = join(dir, 'mass.db');
-  const store = openSqliteStore(path);
+  const store = await openSqliteStore(path);
   try {
     return await work(store, path);
   } finally {
@@ -77,7 +78,7 @@ test('reopening reloads the tree: same root, appends continue at the next index'
     for (let i = 0; i < 37; i++) await log.append(externalEntry({ i }, i));
     const root = Buffer.from(log.root()).toString('hex');
     await store.close();
-    const again = openSqliteStore(path);
+    const again = await openSqliteStore(path);
     try {
       const reopened = await open(again);
       assert.equal(Buffer.from(reopened.root()).toString('hex'), root);
@@ -180,12 +181,12 @@ test('every mediated action is in the log: intent and outcome when allowed, a de
     await assert.rejects(mesh.agent('support').call('refund', { customer_id: 'C-1', amount: 5 }));
     await mesh.log.flush();
     const kinds: string[] = [];
-    for (const row of mesh.store.log.rows(before, mesh.log.size)) {
+    for await (const row of mesh.store.log.rows(before, mesh.log.size)) {
       const entry = decodeEntry(row.entry);
       if (entry.kind === 'intent' || entry.kind === 'outcome' || entry.kind === 'denial') kinds.push(`${entry.kind}:${entry.actor}:${entry.decision?.effect ?? '-'}`);
     }
     assert.deepEqual(kinds, ['intent:billing:allow', 'outcome:billing:allow', 'denial:support:deny']);
-    const entries = [...mesh.store.log.rows(0, mesh.log.size)].map((r) => Buffer.from(r.entry).toString());
+    const entries = (await logRows(mesh.store, 0, mesh.log.size)).map((r) => Buffer.from(r.entry).toString());
     assert.equal(entries.some((e) => e.includes('C-1')), false, 'arguments are stored as hashes only');
   } finally {
     await mesh.close();
@@ -194,7 +195,7 @@ test('every mediated action is in the log: intent and outcome when allowed, a de
 
 test('if the intent cannot be appended durably the action is denied and never runs (fail closed)', async () => {
   const { config, policies } = exampleConfig();
-  const store = openSqliteStore(':memory:');
+  const store = await openSqliteStore(':memory:');
   const broken: Store = { ...store, agents: store.agents, keys: store.keys, replay: store.replay, description: store.description, close: () => store.close(), log: { leaves: () => store.log.leaves(), size: () => store.log.size(), rows: (a: number, b: number) => store.log.rows(a, b), row: (i: number) => store.log.row(i), scan: (a: number, b: number) => store.log.scan(a, b), checkpoints: () => store.log.checkpoints(), latestCheckpoint: () => store.log.latestCheckpoint(), saveCheckpoint: (c) => store.log.saveCheckpoint(c), append: () => Promise.reject(new Error('disk full')) } as Store['log'] };
   const log = await open(broken);
   const mesh = await createMesh(config, { policies, store: broken, recorder: new AuditRecorder(log), autoRegister: false });
@@ -217,7 +218,7 @@ test('recordArgs: a tool configured to keep its arguments has them in the log; o
     mesh.tool('lookup_customer', () => ({ found: true }));
     await mesh.agent('support').call('lookup_customer', { customer_id: 'C-777' });
     await mesh.log.flush();
-    const last = [...mesh.store.log.rows(0, mesh.log.size)].map((r) => decodeEntry(r.entry)).filter((e) => e.kind === 'intent');
+    const last = (await logRows(mesh.store, 0, mesh.log.size)).map((r) => decodeEntry(r.entry)).filter((e) => e.kind === 'intent');
     const intent = last.at(-1);
     assert.ok(intent?.kind === 'intent');
     assert.deepEqual(intent.args, { customer_id: 'C-777' });

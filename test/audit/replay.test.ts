@@ -14,6 +14,7 @@ import type { Mesh } from '../../src/mesh/mesh.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import type { LogAppendRow } from '../../src/store/store.js';
 import { NO_EARLY_GUARD, openGateway, signedRequests } from './replay/support.js';
+import { logRows } from '../store/log-rows.js';
 
 // Acceptance and replay protection are one fact: the envelope's id (iss/jti) is stored in the
 // same transaction as the intent record, so no process and no restart accepts it twice.
@@ -31,7 +32,7 @@ const row = (n: number, replay?: LogAppendRow['replay']): LogAppendRow => {
 };
 
 test('LogTable.append: a live id claimed again (earlier batch or same batch) is not written; expired ids are claimable; consumed rows are always written; indexes stay contiguous', async () => {
-  const store = openSqliteStore(':memory:');
+  const store = await openSqliteStore(':memory:');
   try {
     const claim = (id: string, expiresAt = 10_000) => ({ id, expiresAt, mode: 'claim' as const });
     const first = await store.log.append([row(0, claim('a/1')), row(1, claim('a/1')), row(2), row(3, claim('a/2'))], 1_000);
@@ -41,7 +42,7 @@ test('LogTable.append: a live id claimed again (earlier batch or same batch) is 
     // Once expired, an id may be claimed again (the envelope itself is then refused as expired).
     assert.deepEqual(await store.log.append([row(7, claim('a/1', 20_000))], 10_000), { first: 5, written: [true] });
     assert.equal(await store.log.size(), 6);
-    assert.deepEqual([...store.log.rows(0, 6)].map((r) => r.index), [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual((await logRows(store, 0, 6)).map((r) => r.index), [0, 1, 2, 3, 4, 5]);
   } finally {
     await store.close();
   }
@@ -71,7 +72,7 @@ test('one envelope sent twice to a mediator whose early guard lets it through: E
       assert.equal(refused.stage, 'record');
       assert.equal(refused.executed, false);
       await mesh.log.flush();
-      const kinds = [...mesh.store.log.rows(0, mesh.log.size)].map((r) => decodeEntry(r.entry)).filter((e) => e.kind !== 'admin' && e.kind !== 'external');
+      const kinds = (await logRows(mesh.store, 0, mesh.log.size)).map((r) => decodeEntry(r.entry)).filter((e) => e.kind !== 'admin' && e.kind !== 'external');
       assert.deepEqual(kinds.map((e) => e.kind).sort(), ['denial', 'intent', 'outcome']);
     } finally {
       await mesh.close();
@@ -90,7 +91,7 @@ test('monitor mode (red-team baseline): a replay is recorded as a denial and sti
       assert.deepEqual(runs, [2]);
       await mesh.mediator.settled();
       await mesh.log.flush();
-      const entries = [...mesh.store.log.rows(0, mesh.log.size)].map((r) => decodeEntry(r.entry));
+      const entries = (await logRows(mesh.store, 0, mesh.log.size)).map((r) => decodeEntry(r.entry));
       const denial = entries.find((e) => e.kind === 'denial');
       assert.ok(denial?.kind === 'denial');
       assert.deepEqual(denial.outcome, { status: 'denied', code: 'ENVELOPE_REPLAYED', stage: 'record' });
@@ -189,8 +190,8 @@ test('property: random duplicates and interleavings across two writers on one st
 test('property: two writers claiming random ids in random batches: each id is written at most once, indexes stay contiguous', async () => {
   await withDir(async (dir) => {
     const path = join(dir, 'log.db');
-    const one = openSqliteStore(path);
-    const two = openSqliteStore(path);
+    const one = await openSqliteStore(path);
+    const two = await openSqliteStore(path);
     let round = 0;
     try {
       await fc.assert(
@@ -204,7 +205,7 @@ test('property: two writers claiming random ids in random batches: each id is wr
           for (const id of distinct) assert.equal(written.get(id), 1, `id ${id}`);
           const after = await one.log.size();
           assert.equal(after - before, distinct.size);
-          assert.deepEqual([...one.log.rows(before, after)].map((r) => r.index), Array.from({ length: after - before }, (_, i) => before + i));
+          assert.deepEqual((await logRows(one, before, after)).map((r) => r.index), Array.from({ length: after - before }, (_, i) => before + i));
         }),
         { numRuns: 40 },
       );

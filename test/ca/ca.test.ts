@@ -47,7 +47,7 @@ describe('the CA certificate', () => {
   });
 
   test('issuing before init is CA_NOT_INITIALIZED', async () => {
-    const store = openStore('sqlite::memory:', process.cwd());
+    const store = await openStore('sqlite::memory:', process.cwd());
     try {
       await new AgentRegistry(store).register('alice');
       await assert.rejects(issue(store, { agent: 'alice' }), (e) => isMassError(e, 'CA_NOT_INITIALIZED'));
@@ -60,7 +60,7 @@ describe('the CA certificate', () => {
   test('a CA certificate in the store without its key is CA_INVALID, for init and load', async () => {
     const donor = await storeWithCa([]);
     const [row] = await donor.certificates.bySubject(CA_SUBJECT);
-    const store = openStore('sqlite::memory:', process.cwd());
+    const store = await openStore('sqlite::memory:', process.cwd());
     try {
       await store.certificates.add(row!);
       await assert.rejects(initCertificateAuthority(store, CONFIG), (e) => isMassError(e, 'CA_INVALID'));

@@ -76,7 +76,7 @@ export function opensslVerify(caPem: string, leafPem: string, crlPem?: string): 
 
 /** An in-memory store with a CA (made at the clock's time) and registered agents. */
 export async function storeWithCa(agents: readonly string[] = ['alice', 'bob'], clock?: Clock): Promise<Store> {
-  const store = openStore('sqlite::memory:', process.cwd());
+  const store = await openStore('sqlite::memory:', process.cwd());
   stores.push(store);
   await initCertificateAuthority(store, CONFIG, clock === undefined ? {} : { clock });
   const registry = new AgentRegistry(store, clock);

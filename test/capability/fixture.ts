@@ -25,7 +25,7 @@ export interface CapMesh {
 
 export async function newCapMesh(agents: readonly string[] = AGENTS): Promise<CapMesh> {
   const clock = new ManualClock(START_MS);
-  const store = openSqliteStore(':memory:');
+  const store = await openSqliteStore(':memory:');
   await ensureOwnerKey(store, clock);
   const registry = new AgentRegistry(store, clock);
   const signers = new Map<string, AgentSigner>();

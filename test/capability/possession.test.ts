@@ -63,8 +63,8 @@ describe('proof of possession: each attack refused with its code', () => {
   test('a proof replayed to another process sharing the store file: PROOF_REPLAYED', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mass-pop-'));
     const file = join(dir, 'mass.db');
-    const first = openSqliteStore(file);
-    const second = openSqliteStore(file);
+    const first = await openSqliteStore(file);
+    const second = await openSqliteStore(file);
     try {
       const clock = new ManualClock(START_MS);
       const registry = new AgentRegistry(first, clock);

@@ -184,7 +184,7 @@ describe('mass (the executable)', () => {
       assert.deepEqual(config.data.agents.auditor?.roles, ['audit']);
       assert.deepEqual(Object.keys(config.data.agents), ['router', 'support', 'billing', 'auditor']);
 
-      const store = openStore(config.data.store, config.dir);
+      const store = await openStore(config.data.store, config.dir);
       try {
         const record = await new AgentRegistry(store).get('auditor');
         assert.equal(record?.status, 'active');
@@ -250,7 +250,7 @@ describe('mass (the executable)', () => {
 
     test('after a CLI revoke, verifyEnvelope refuses an envelope router signed with its own key', async () => {
       const config = loadConfigFile(join(dir, 'mass.yaml'));
-      const store = openStore(config.data.store, config.dir);
+      const store = await openStore(config.data.store, config.dir);
       try {
         const registry = new AgentRegistry(store);
         const key = await registry.signingKey('router');
@@ -495,9 +495,9 @@ const withFsServer = (files: Record<string, string>): void => {
 };
 
 async function pinTools(dir: string, server: string, tools: readonly string[]): Promise<void> {
-  const store = openStore('sqlite:./.mass/mass.db', dir);
+  const store = await openStore('sqlite:./.mass/mass.db', dir);
   try {
-    for (const tool of tools) await store.mcpTools.put({ server, tool, seenHash: 'h', seen: '{}', approvedHash: 'h', reason: null, updatedAt: 1 });
+    for (const tool of tools) await store.mcpTools.put({ server, tool, seenHash: 'h', seen: '{}', approvedHash: 'h', reason: null, status: 'approved', updatedAt: 1 });
   } finally {
     await store.close();
   }

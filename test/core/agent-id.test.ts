@@ -42,7 +42,7 @@ describe('agent ids', () => {
     assert.match(agentIdProblem(id) ?? '', /must not contain "\/"/);
     assert.equal(acceptedByConfig(id), false);
     assert.throws(() => agentSpiffeId('example.org', id), TypeError);
-    const store = openStore('sqlite::memory:', dir);
+    const store = await openStore('sqlite::memory:', dir);
     try {
       await assert.rejects(new AgentRegistry(store).register(id), TypeError);
       assert.deepEqual(await store.agents.list(), []);

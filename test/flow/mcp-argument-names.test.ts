@@ -23,9 +23,9 @@ const context = [segment('Refund 40 to customer C-1001.', TRUSTED, 'user'), segm
 const taskLabel = untrusted('tool:desk/read_ticket');
 
 async function labelsFor(approved: boolean, body: Record<string, string | number>) {
-  const store = openSqliteStore(':memory:');
+  const store = await openSqliteStore(':memory:');
   const seen = canonicalJson(definition);
-  await store.mcpTools.put({ server: 'desk', tool: 'refund', seenHash: hashJson(definition), seen, approvedHash: approved ? hashJson(definition) : null, reason: approved ? null : 'never approved', updatedAt: 0 });
+  await store.mcpTools.put({ server: 'desk', tool: 'refund', seenHash: hashJson(definition), seen, approvedHash: approved ? hashJson(definition) : null, reason: approved ? null : 'never approved', status: approved ? 'approved' : 'unapproved', updatedAt: 0 });
   const labeler = new ConfigLabeler(config, { mcpTools: store.mcpTools });
   const labels = await labeler.label({ kind: 'tool', target: 'desk/refund', body, context }, { agentId: 'billing', declaredLabel: taskLabel }, { chain: ['billing'], trust: 100, path: [] }, 'a-1');
   await store.close();

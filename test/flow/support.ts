@@ -5,7 +5,7 @@ import type { Mesh } from '../../src/mesh/mesh.js';
 export async function readEntries(mesh: Mesh): Promise<MediationLogEntry[]> {
   await mesh.log.flush();
   const entries: MediationLogEntry[] = [];
-  for (const row of mesh.store.log.rows(0, mesh.log.size)) {
+  for await (const row of mesh.store.log.rows(0, mesh.log.size)) {
     const entry = decodeEntry(row.entry);
     if (entry.kind === 'intent' || entry.kind === 'outcome' || entry.kind === 'denial') entries.push(entry);
   }

@@ -13,6 +13,7 @@ import { MCP_POLICY_REFUSED } from '../../src/mcp/refusal.js';
 import { TASK_META_KEY } from '../../src/mcp/task-meta.js';
 import { startHttpMcpServer, type TestHttpMcpServer } from './http-mcp-server.js';
 import { connect, refusal, type ClientTls } from './mcp-support.js';
+import { logRows } from '../store/log-rows.js';
 
 // The agent's task context over `/mcp/<server>`: what it read through one server or session
 // taints its calls on every other, until its host starts a new task with a trusted request; and
@@ -128,7 +129,7 @@ test('a new task started with a trusted request clears it, and is recorded with 
     await client.close();
   }
   await gateway.mesh.log.flush();
-  const starts = [...gateway.mesh.store.log.rows(0, gateway.mesh.log.size)].map((r) => decodeEntry(r.entry)).filter((e) => e.kind === 'admin' && e.operation === 'task.start' && e.subject === 'billing');
+  const starts = (await logRows(gateway.mesh.store, 0, gateway.mesh.log.size)).map((r) => decodeEntry(r.entry)).filter((e) => e.kind === 'admin' && e.operation === 'task.start' && e.subject === 'billing');
   assert.ok(starts.length >= 2);
   const last = JSON.stringify(starts.at(-1));
   assert.match(last, /sha256:[A-Za-z0-9_-]{43}/);

@@ -15,6 +15,7 @@ import { startUp, type GatewayRuntime } from '../../src/gateway/up.js';
 import { MCP_POLICY_REFUSED } from '../../src/mcp/refusal.js';
 import { startHttpMcpServer, type TestHttpMcpServer } from './http-mcp-server.js';
 import { connect, httpsFetch, INITIALIZE, post, refusal, type ClientTls } from './mcp-support.js';
+import { logRows } from '../store/log-rows.js';
 
 // Issue 05, item 2: `mass up` serves `/mcp/<server>` over Streamable HTTP. Real mutual TLS on
 // 127.0.0.1, the SDK's client, the real filesystem server (stdio upstream) and an in-process SDK
@@ -68,8 +69,8 @@ async function tlsOf(subject: { agent: string } | { gateway: true } | null): Pro
   return subject === null ? { ca: issued.caPem } : { ca: issued.caPem, cert: issued.certificatePem, key: issued.privateKeyPem };
 }
 
-function entries(): LogEntry[] {
-  return [...gateway.mesh.store.log.rows(0, gateway.mesh.log.size)].map((r) => decodeEntry(r.entry));
+async function entries(): Promise<LogEntry[]> {
+  return (await logRows(gateway.mesh.store, 0, gateway.mesh.log.size)).map((r) => decodeEntry(r.entry));
 }
 
 test('an agent over mTLS sees only permitted tools; a permitted call works; a forbidden one is refused and never reaches the server', async () => {
@@ -153,7 +154,7 @@ test('a session opened by one agent is refused to another (404, never served, re
     // The owner still uses it.
     assert.deepEqual((await billing.client.callTool({ name: 'echo', arguments: { text: 'mine' } })).content, [{ type: 'text', text: 'mine' }]);
     await gateway.mesh.log.flush();
-    assert.ok(entries().some((e) => e.kind === 'admin' && e.operation === 'mcp.session.refused' && e.actor === 'router'));
+    assert.ok((await entries()).some((e) => e.kind === 'admin' && e.operation === 'mcp.session.refused' && e.actor === 'router'));
   } finally {
     await billing.client.close();
   }
@@ -179,7 +180,7 @@ test('DELETE closes a session; GET (no SSE stream) is 405; bodies are bounded', 
 
 test('the decisions are in the audit log, and the log verifies', async () => {
   await gateway.mesh.log.flush();
-  const all = entries();
+  const all = await entries();
   const denial = all.find((e) => e.kind === 'denial' && e.resource === 'fs/write_file');
   assert.ok(denial && denial.kind === 'denial' && denial.actor === 'support', 'the refused write_file');
   const exceeded = all.find((e) => e.kind === 'denial' && e.resource === 'fs/read_text_file' && e.actor === 'billing');

@@ -18,6 +18,7 @@ import type { SigningKey } from '../../src/identity/keys.js';
 import { handSign } from '../identity/fixture.js';
 import { startHttpMcpServer, type TestHttpMcpServer } from './http-mcp-server.js';
 import { connect, INITIALIZE, post, type ClientTls } from './mcp-support.js';
+import { logRows } from '../store/log-rows.js';
 
 // Proof of possession on `/mcp/<server>`: a capability chain alone no longer acts as its holder.
 // owner → router → billing: router issued billing's chain and holds the same string, so without a
@@ -109,7 +110,7 @@ test('the holder with a fresh proof per request acts under its chain; the log na
     await client.close();
   }
   await up.mesh.log.flush();
-  const actors = [...up.mesh.store.log.rows(before, up.mesh.log.size)].map((row) => decodeEntry(row.entry)).flatMap((e) => ('actor' in e && typeof e.actor === 'string' ? [e.actor] : []));
+  const actors = (await logRows(up.mesh.store, before, up.mesh.log.size)).map((row) => decodeEntry(row.entry)).flatMap((e) => ('actor' in e && typeof e.actor === 'string' ? [e.actor] : []));
   assert.ok(actors.includes('billing'), `the log names billing: ${actors.join(', ')}`);
   assert.ok(!actors.includes('router'));
 });

@@ -10,6 +10,7 @@ import { run } from '../../src/cli/main.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { startUp, type GatewayRuntime } from '../../src/gateway/up.js';
 import { httpsFetch, type ClientTls } from './mcp-support.js';
+import { logRows } from '../store/log-rows.js';
 
 // Revocation is complete: revoking an agent revokes its certificates (CRL, `mass ca list`, the log),
 // and every gateway route reads the agent's status on every request. Real HTTPS on 127.0.0.1, the
@@ -70,7 +71,7 @@ test('an agent revoked through the registry is refused on /v1/inbox and /v1/inbo
   await up.refreshCredentials();
   assert.ok(await up.mesh.store.revocations.get('certificate', billing.serial), 'the certificate of a revoked agent is revoked at the refresh');
   await assert.rejects(inbox(billing), 'a new handshake with the revoked certificate is refused');
-  const log = [...up.mesh.store.log.rows(0, await up.mesh.store.log.size())].map((r) => decodeEntry(r.entry));
+  const log = (await logRows(up.mesh.store, 0, await up.mesh.store.log.size())).map((r) => decodeEntry(r.entry));
   assert.ok(log.some((e) => e.kind === 'admin' && e.operation === 'ca.revoke' && e.subject === `serial ${billing.serial}`), 'recorded');
 });
 
@@ -89,7 +90,7 @@ test('mass agent revoke: its certificates are revoked in mass ca list and the CR
   const inCrl = new Set(crl.entries.map((e) => e.serialNumber.toLowerCase()));
   for (const serial of [first.serial, second.serial]) assert.ok(inCrl.has(serial), `CRL lists ${serial}`);
 
-  const log = [...up.mesh.store.log.rows(0, await up.mesh.store.log.size())].map((r) => decodeEntry(r.entry));
+  const log = (await logRows(up.mesh.store, 0, await up.mesh.store.log.size())).map((r) => decodeEntry(r.entry));
   for (const serial of [first.serial, second.serial]) {
     assert.ok(log.some((e) => e.kind === 'admin' && e.operation === 'ca.revoke' && e.subject === `serial ${serial}`), `revocation of ${serial} recorded`);
   }

@@ -24,7 +24,7 @@ export interface Mesh {
 
 export async function newMesh(agents: readonly string[] = ['alice', 'bob']): Promise<Mesh> {
   const clock = new ManualClock(START_MS);
-  const store = openSqliteStore(':memory:');
+  const store = await openSqliteStore(':memory:');
   const registry = new AgentRegistry(store, clock);
   for (const id of agents) await registry.register(id);
   return { store, registry, clock };

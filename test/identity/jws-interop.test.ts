@@ -17,7 +17,7 @@ import { openSqliteStore } from '../../src/store/sqlite.js';
 
 async function setup() {
   const clock = new ManualClock(Date.UTC(2026, 5, 1));
-  const store = openSqliteStore(':memory:');
+  const store = await openSqliteStore(':memory:');
   const registry = new AgentRegistry(store, clock);
   const record = await registry.register('alice');
   const key = await registry.signingKey('alice');

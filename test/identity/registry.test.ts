@@ -11,14 +11,14 @@ import { AgentRegistry, agentKeyName } from '../../src/identity/registry.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { ACTION, AUDIENCE, hasCode, START_MS, verify } from './fixture.js';
 
-function memoryRegistry() {
+async function memoryRegistry() {
   const clock = new ManualClock(START_MS);
-  const store = openSqliteStore(':memory:');
+  const store = await openSqliteStore(':memory:');
   return { clock, store, registry: new AgentRegistry(store, clock) };
 }
 
 test('register creates an active record with kid <id>#<RFC 7638 thumbprint>', async () => {
-  const { registry, store } = memoryRegistry();
+  const { registry, store } = await memoryRegistry();
   const record = await registry.register('alice');
   assert.equal(record.id, 'alice');
   assert.equal(record.status, 'active');
@@ -42,7 +42,7 @@ test('register creates an active record with kid <id>#<RFC 7638 thumbprint>', as
 });
 
 test('each registration gets its own key', async () => {
-  const { registry, store } = memoryRegistry();
+  const { registry, store } = await memoryRegistry();
   const a = await registry.register('alice');
   const b = await registry.register('bob');
   assert.notEqual(a.publicJwk.x, b.publicJwk.x);
@@ -52,7 +52,7 @@ test('each registration gets its own key', async () => {
 });
 
 test('signingKey returns the private key matching the registered public key', async () => {
-  const { registry, store, clock } = memoryRegistry();
+  const { registry, store, clock } = await memoryRegistry();
   const record = await registry.register('alice');
   const key = await registry.signingKey('alice');
   assert.equal(key.kid, record.kid);
@@ -69,7 +69,7 @@ test('signingKey returns the private key matching the registered public key', as
 });
 
 test('registering an existing agent is AGENT_EXISTS and keeps the first key', async () => {
-  const { registry, store } = memoryRegistry();
+  const { registry, store } = await memoryRegistry();
   const first = await registry.register('alice');
   await assert.rejects(registry.register('alice'), hasCode('AGENT_EXISTS'));
   assert.deepEqual(await registry.get('alice'), first);
@@ -78,7 +78,7 @@ test('registering an existing agent is AGENT_EXISTS and keeps the first key', as
 });
 
 test('an invalid agent id is a TypeError', async () => {
-  const { registry, store } = memoryRegistry();
+  const { registry, store } = await memoryRegistry();
   for (const id of ['', ' alice', '-alice', 'a#b', 'a b', 'x'.repeat(129)]) {
     await assert.rejects(registry.register(id), TypeError, JSON.stringify(id));
   }
@@ -87,7 +87,7 @@ test('an invalid agent id is a TypeError', async () => {
 });
 
 test('status transitions: quarantine, release, revoke, with reasons and update times', async () => {
-  const { registry, store, clock } = memoryRegistry();
+  const { registry, store, clock } = await memoryRegistry();
   await registry.register('alice');
 
   clock.advance(1_000);
@@ -120,7 +120,7 @@ test('status transitions: quarantine, release, revoke, with reasons and update t
 });
 
 test('revocation is final: release and quarantine of a revoked agent are AGENT_REVOKED', async () => {
-  const { registry, store } = memoryRegistry();
+  const { registry, store } = await memoryRegistry();
   await registry.register('alice');
   await registry.quarantine('alice');
   await registry.revoke('alice');
@@ -131,7 +131,7 @@ test('revocation is final: release and quarantine of a revoked agent are AGENT_R
 });
 
 test('unknown agents are AGENT_UNKNOWN; unknown kids resolve to undefined', async () => {
-  const { registry, store } = memoryRegistry();
+  const { registry, store } = await memoryRegistry();
   await registry.register('alice');
   await assert.rejects(registry.revoke('mallory'), hasCode('AGENT_UNKNOWN'));
   await assert.rejects(registry.quarantine('mallory'), hasCode('AGENT_UNKNOWN'));
@@ -153,7 +153,7 @@ test('a registry on a SQLite file keeps agents, keys, status and replay state ac
     const path = join(dir, 'state', 'mass.db');
     const clock = new ManualClock(START_MS);
 
-    const first = openSqliteStore(path);
+    const first = await openSqliteStore(path);
     const registry1 = new AgentRegistry(first, clock);
     const alice = await registry1.register('alice');
     const bob = await registry1.register('bob');
@@ -171,7 +171,7 @@ test('a registry on a SQLite file keeps agents, keys, status and replay state ac
     assert.equal(statSync(path).mode & 0o777, 0o600, 'database file mode');
     assert.equal(statSync(join(dir, 'state')).mode & 0o777, 0o700, 'created directory mode');
 
-    const second = openSqliteStore(path);
+    const second = await openSqliteStore(path);
     const registry2 = new AgentRegistry(second, clock);
     assert.deepEqual(await registry2.get('alice'), alice);
     assert.equal((await registry2.get('bob'))?.status, 'quarantined');

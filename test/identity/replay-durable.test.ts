@@ -13,7 +13,7 @@ test('durable replay guard: ids survive a restart of the store until they expire
   const dir = mkdtempSync(join(tmpdir(), 'mass-replay-'));
   const clock = new ManualClock();
   try {
-    const first = openSqliteStore(join(dir, 'mass.db'));
+    const first = await openSqliteStore(join(dir, 'mass.db'));
     const guard = await DurableReplayGuard.open(first.replay, clock);
     assert.equal(await guard.remember('a/1', clock.now() + 60_000, clock.now()), true);
     assert.equal(await guard.remember('a/1', clock.now() + 60_000, clock.now()), false);
@@ -22,7 +22,7 @@ test('durable replay guard: ids survive a restart of the store until they expire
     await first.close();
 
     clock.advance(5_000); // a/2 has expired, a/1 has not
-    const second = openSqliteStore(join(dir, 'mass.db'));
+    const second = await openSqliteStore(join(dir, 'mass.db'));
     const reopened = await DurableReplayGuard.open(second.replay, clock);
     assert.equal(await reopened.remember('a/1', clock.now() + 60_000, clock.now()), false, 'replayed after restart');
     assert.equal(await reopened.remember('a/2', clock.now() + 60_000, clock.now()), true);
@@ -61,8 +61,8 @@ test('durable replay guard: a second process sharing the store refuses an id the
   const dir = mkdtempSync(join(tmpdir(), 'mass-replay-shared-'));
   const clock = new ManualClock();
   try {
-    const a = openSqliteStore(join(dir, 'mass.db'));
-    const b = openSqliteStore(join(dir, 'mass.db'));
+    const a = await openSqliteStore(join(dir, 'mass.db'));
+    const b = await openSqliteStore(join(dir, 'mass.db'));
     const gatewayGuard = await DurableReplayGuard.open(a.replay, clock);
     const meshGuard = await DurableReplayGuard.open(b.replay, clock);
     assert.equal(await gatewayGuard.remember('alice/1', clock.now() + 60_000, clock.now()), true);

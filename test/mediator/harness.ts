@@ -50,7 +50,7 @@ export interface Harness {
 /** Real default stages (envelopes, Cedar, labels from config) over an in-memory SQLite store. */
 export async function createHarness(approver: Approver = new ScriptedApprovalChannel(() => true)): Promise<Harness> {
   const config = smallConfig();
-  const store = openSqliteStore(':memory:');
+  const store = await openSqliteStore(':memory:');
   const clock = new ManualClock(Date.UTC(2026, 10, 24, 12));
   const registry = new AgentRegistry(store, clock);
   await registry.register('alice');

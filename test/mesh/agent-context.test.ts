@@ -13,6 +13,7 @@ import { classified, joinLabels, labelDominates, TRUSTED, untrusted, type Label 
 import { AgentContexts, type AgentContextLimits } from '../../src/mesh/agent-context.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
+import { logRows } from '../store/log-rows.js';
 
 // The agent's task context in the store: shared by every process on it, append-only, bounded,
 // and never lower than what the agent read (forgotten reads leave their label as a floor).
@@ -22,7 +23,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
 async function opened(path: string, limits: AgentContextLimits = {}): Promise<{ store: Store; log: AuditLog; contexts: AgentContexts }> {
-  const store = openSqliteStore(path);
+  const store = await openSqliteStore(path);
   // Both "processes" on one store sign with the one log key kept beside it.
   const keyFile = `${path}.log.key`;
   const key = LogKey.exists(keyFile) ? LogKey.load(keyFile) : LogKey.create(keyFile);
@@ -49,7 +50,7 @@ test('two processes on one store: a read recorded by one taints the agent in the
     assert.equal(fresh.label.integrity, 'trusted', 'a new task with a trusted request clears it');
     assert.equal(labelArguments({ iban: IBAN }, fresh.label, fresh.segments).iban?.integrity, 'trusted', 'the user named the account');
     await b.log.flush();
-    const starts = [...b.store.log.rows(0, await b.store.log.size())].map((r) => decodeEntry(r.entry)).filter((e) => e.kind === 'admin' && e.operation === 'task.start');
+    const starts = (await logRows(b.store, 0, await b.store.log.size())).map((r) => decodeEntry(r.entry)).filter((e) => e.kind === 'admin' && e.operation === 'task.start');
     assert.equal(starts.length, 1);
     assert.match(String((starts[0] as { reason: string }).reason), new RegExp(`sha256:${hash}`));
     assert.doesNotMatch(String((starts[0] as { reason: string }).reason), /Pay invoice/, 'the request itself is not in the log');

@@ -10,6 +10,7 @@ import { TRUSTED } from '../../src/flow/label.js';
 import { signEnvelope } from '../../src/identity/envelope.js';
 import { createMesh, MediationError } from '../../src/mesh/mesh.js';
 import { exampleConfig } from '../support/fixtures.js';
+import { logRows } from '../store/log-rows.js';
 
 const REFUND_UP_TO_100 = { action: 'call', resource: 'refund', max: { amount: 100 } };
 
@@ -47,7 +48,7 @@ test('a delegated chain: effective trust is the minimum along it, the chain reac
     const run = (amount: number) => billing.task((ctx) => ctx.call('refund', { customer_id: 'C-1', amount }), { capability: chain });
     assert.equal(await run(25), 'refunded');
     await assert.rejects(run(31), code('CAPABILITY_EXCEEDED'));
-    const intent = [...mesh.store.log.rows(0, mesh.log.size)].map((r) => decodeEntry(r.entry)).filter((e) => e.kind === 'intent').at(-1);
+    const intent = (await logRows(mesh.store, 0, mesh.log.size)).map((r) => decodeEntry(r.entry)).filter((e) => e.kind === 'intent').at(-1);
     assert.ok(intent?.kind === 'intent');
     assert.deepEqual(intent.chain, ['router', 'billing']);
     await mesh.registry.revoke('router', 'compromised');
@@ -99,10 +100,10 @@ test('derived actions carry their parents’ path; the log traces who delegated 
     await mesh.agent('router').send('billing', { text: 'refund 10 please' });
     await mesh.mediator.settled(); // outcomes (and their "completed" events) are recorded after the result returns
     await mesh.log.flush();
-    const refund = [...mesh.store.log.rows(0, mesh.log.size)].map((r) => decodeEntry(r.entry)).find((e) => e.kind === 'intent' && e.resource === 'refund');
+    const refund = (await logRows(mesh.store, 0, mesh.log.size)).map((r) => decodeEntry(r.entry)).find((e) => e.kind === 'intent' && e.resource === 'refund');
     assert.ok(refund?.kind === 'intent');
     assert.deepEqual(refund.path, [{ agent: 'router', action: messageId }]);
-    const trace = traceAction(mesh.store, mesh.log.size, messageId);
+    const trace = await traceAction(mesh.store, mesh.log.size, messageId);
     assert.ok(trace);
     assert.equal(trace.root.actor, 'router');
     assert.equal(trace.root.children.length, 1);

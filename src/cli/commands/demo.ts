@@ -125,7 +125,7 @@ async function runScenario(io: Io, dir: string): Promise<void> {
     const stolen = ledger.filter((entry) => entry.to === 'XYZ-666').reduce((sum, entry) => sum + entry.amount, 0);
     const injected = events.find((e) => e.kind === 'message' && e.actor === 'router' && e.target === 'billing');
     await mesh.log.flush();
-    const trace = injected === undefined ? undefined : traceAction(mesh.store, mesh.log.size, injected.actionId);
+    const trace = injected === undefined ? undefined : await traceAction(mesh.store, mesh.log.size, injected.actionId);
     if (trace !== undefined) io.out(`\nmass log trace ${trace.root.actionId} (the injected ticket):\n${formatTrace(trace).trimEnd().replace(/^/gm, '  ')}\n`);
     io.out(`\neffects: ledger ${JSON.stringify(ledger)}; ${outbox.length} reply sent; money reaching the attacker: ${stolen}\n`);
     const checkpoint = await mesh.log.checkpoint();

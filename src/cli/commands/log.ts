@@ -37,7 +37,7 @@ async function withLog<T>(io: Io, configOption: string | undefined, work: (log: 
 
 /** Opens the configured store for a command that only reads: a missing store is an error (STORE_NOT_FOUND), never created. */
 async function withExistingStore<T>(config: MassConfig, work: (store: Store) => Promise<T>, create = false): Promise<T> {
-  const store = openStore(config.data.store, config.dir, { mustExist: !create });
+  const store = await openStore(config.data.store, config.dir, { mustExist: !create });
   try {
     return await work(store);
   } finally {
@@ -234,7 +234,7 @@ export async function logShowCommand(io: Io, configOption: string | undefined, f
   const config = loadCommandConfig(io, configOption);
   await withExistingStore(config, async (store) => {
     const size = await store.log.size();
-    for (const row of store.log.rows(0, size)) {
+    for await (const row of store.log.rows(0, size)) {
       const entry = decodeEntry(row.entry);
       if (matches(entry, filter, since)) print(io, row, filter.json === true, entry);
     }
@@ -248,7 +248,7 @@ export async function logTailCommand(io: Io, configOption: string | undefined, o
     let next = Math.max(0, (await store.log.size()) - options.lines);
     for (;;) {
       const size = await store.log.size();
-      for (const row of store.log.rows(next, size)) print(io, row, options.json);
+      for await (const row of store.log.rows(next, size)) print(io, row, options.json);
       next = size;
       if (!options.follow || options.signal?.aborted === true) return;
       try {
@@ -264,7 +264,7 @@ export async function logTailCommand(io: Io, configOption: string | undefined, o
 export async function logTraceCommand(io: Io, configOption: string | undefined, actionId: string, json: boolean): Promise<void> {
   const config = loadCommandConfig(io, configOption);
   await withExistingStore(config, async (store) => {
-    const trace = traceAction(store, await store.log.size(), actionId);
+    const trace = await traceAction(store, await store.log.size(), actionId);
     if (trace === undefined) throw new MassError('LOG_INVALID', `no mediated action with id ${actionId} in the log`);
     io.out(json ? `${JSON.stringify(trace, null, 2)}\n` : formatTrace(trace));
   });

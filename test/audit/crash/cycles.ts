@@ -42,7 +42,7 @@ export async function runCrashCycles(dbDir: string, kills: number, onProgress?: 
     await check(dbPath, k, acked, checkpoints);
     if (onProgress !== undefined && (k + 1) % 50 === 0) onProgress({ kills: k + 1, acknowledged: acked.size, entries: -1, checkpoints: checkpoints.size });
   }
-  const store = openSqliteStore(dbPath);
+  const store = await openSqliteStore(dbPath);
   const entries = await store.log.size();
   await store.close();
   return { kills, acknowledged: acked.size, entries, checkpoints: checkpoints.size };
@@ -71,7 +71,7 @@ async function runUntilKilled(dbPath: string, run: string, seed: number): Promis
 }
 
 async function check(dbPath: string, k: number, acked: ReadonlyMap<number, { run: string; n: number }>, checkpoints: Map<number, string>): Promise<void> {
-  const store = openSqliteStore(dbPath);
+  const store = await openSqliteStore(dbPath);
   try {
     const log = await AuditLog.open(store, { origin: CRASH_ORIGIN, key: LogKey.load(join(dirname(dbPath), 'audit-log.key')) });
     for (const [index, expected] of acked) {

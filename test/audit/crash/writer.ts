@@ -19,7 +19,7 @@ const next = (): number => {
   return (seed >>> 0) / 2 ** 32;
 };
 
-const store = openSqliteStore(dbPath);
+const store = await openSqliteStore(dbPath);
 const keyFile = join(dirname(dbPath), 'audit-log.key');
 const log = await AuditLog.open(store, { origin, key: LogKey.exists(keyFile) ? LogKey.load(keyFile) : LogKey.create(keyFile) });
 let n = 0;

@@ -19,7 +19,7 @@ export const NO_EARLY_GUARD: ReplayGuard = { remember: () => Promise.resolve(tru
  */
 export async function openGateway(dbPath: string, options: { earlyGuard?: ReplayGuard; mode?: 'enforce' | 'monitor' } = {}): Promise<Mesh> {
   const { config, policies } = exampleConfig();
-  const store = openSqliteStore(dbPath);
+  const store = await openSqliteStore(dbPath);
   const authenticate =
     options.earlyGuard === undefined
       ? {}
