@@ -73,11 +73,25 @@ export function parseConfigText(text: string, file: string, dir: string): MassCo
 
 /** Validates an already-parsed configuration object (as from YAML or written in code). */
 export function validateConfig(raw: unknown, file: string, dir: string): MassConfig {
+  // A "__proto__" key would set a record's prototype instead of naming an entry: refused wherever it is.
+  const proto = protoKeyPath(raw, []);
+  if (proto !== undefined) throw new ConfigError(file, [{ path: formatPath(proto), message: '"__proto__" is not allowed as a key' }]);
   const parsed = massConfigSchema.safeParse(raw ?? {});
   if (!parsed.success) throw new ConfigError(file, parsed.error.issues.flatMap(describeIssue));
   const issues = crossReferenceIssues(parsed.data);
   if (issues.length > 0) throw new ConfigError(file, issues);
   return { file, dir, data: parsed.data };
+}
+
+/** The path of the first own `__proto__` key in a parsed configuration (bounded by its depth), if any. */
+function protoKeyPath(value: unknown, path: PropertyKey[]): PropertyKey[] | undefined {
+  if (typeof value !== 'object' || value === null || path.length > 32) return undefined;
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') return [...path, key];
+    const found = protoKeyPath((value as Record<string, unknown>)[key], [...path, Array.isArray(value) ? Number(key) : key]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): ConfigIssue[] {
@@ -131,7 +145,7 @@ function crossReferenceIssues(data: MassConfigData): ConfigIssue[] {
       if (spec.args !== undefined && !(arg in spec.args)) issues.push({ path: `${formatPath(['tools', tool, 'controls'])}[${i}]`, message: `"${arg}" is not an argument declared under args` });
     });
     const server = tool.split('/')[0];
-    if (tool.includes('/') && server !== undefined && server in data.mcpServers) {
+    if (tool.includes('/') && server !== undefined && Object.hasOwn(data.mcpServers, server)) {
       issues.push({ path: formatPath(['tools', tool]), message: `collides with the tools of MCP server "${server}" (Tool::"${server}/<tool>")` });
     }
   }

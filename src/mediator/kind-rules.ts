@@ -61,7 +61,7 @@ export function deny(code: Decision['code'] & string, reason: string, policyIds:
 
 /** A message or delegation: to a declared agent, one of the content's readers, along a channel (messages). */
 function checkRecipient({ config, channels, request, actor, labels }: StructuralInput): Decision | undefined {
-  if (!(request.target in config.agents)) return deny('AGENT_UNKNOWN', `agent "${request.target}" is not declared in mass.yaml`);
+  if (!Object.hasOwn(config.agents, request.target)) return deny('AGENT_UNKNOWN', `agent "${request.target}" is not declared in mass.yaml`);
   // Content restricted to named readers never reaches anyone else (information-flow label).
   if (labels.action.readers !== undefined && !labels.action.readers.includes(request.target)) {
     return deny('POLICY_DENIED', `the content is restricted to readers ${labels.action.readers.join(', ') || '(none)'}; "${request.target}" is not one of them`, [READERS_POLICY_ID]);

@@ -150,13 +150,13 @@ export class Mesh implements TaskHost {
   }
 
   agent(id: string): AgentHandle {
-    if (!(id in this.config.data.agents)) throw new TypeError(`agent "${id}" is not declared in ${this.config.file}`);
+    if (!Object.hasOwn(this.config.data.agents, id)) throw new TypeError(`agent "${id}" is not declared in ${this.config.file}`);
     return new AgentHandle(this, id);
   }
 
   /** Registers the handler of a tool declared in the configuration. */
   tool(name: string, handler: ToolHandler): this {
-    if (!(name in this.config.data.tools)) throw new TypeError(`tool "${name}" is not declared in ${this.config.file}`);
+    if (!Object.hasOwn(this.config.data.tools, name)) throw new TypeError(`tool "${name}" is not declared in ${this.config.file}`);
     this.#tools.set(name, handler);
     return this;
   }

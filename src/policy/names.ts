@@ -39,19 +39,19 @@ function isTypeAndId(value: unknown): value is EntityReference {
 export function unknownReason(ref: EntityReference, config: MassConfigData): string | undefined {
   switch (ref.type) {
     case 'Agent':
-      return ref.id in config.agents ? undefined : `Agent::"${ref.id}" is not declared under agents`;
+      return Object.hasOwn(config.agents, ref.id) ? undefined : `Agent::"${ref.id}" is not declared under agents`;
     case 'Role': {
       const roles = new Set(Object.values(config.agents).flatMap((a) => a.roles));
       return roles.has(ref.id) ? undefined : `Role::"${ref.id}" is not a role of any agent`;
     }
     case 'Tool': {
-      if (ref.id in config.tools) return undefined;
+      if (Object.hasOwn(config.tools, ref.id)) return undefined;
       const slash = ref.id.indexOf('/');
-      if (slash > 0 && ref.id.slice(0, slash) in config.mcpServers && slash < ref.id.length - 1) return undefined;
+      if (slash > 0 && Object.hasOwn(config.mcpServers, ref.id.slice(0, slash)) && slash < ref.id.length - 1) return undefined;
       return `Tool::"${ref.id}" is not declared under tools (or as <server>/<tool> of an mcpServers entry)`;
     }
     case 'Memory':
-      return ref.id in config.memory ? undefined : `Memory::"${ref.id}" is not declared under memory`;
+      return Object.hasOwn(config.memory, ref.id) ? undefined : `Memory::"${ref.id}" is not declared under memory`;
     case 'Action':
       return undefined; // checked by the Cedar validator against the schema's actions
     default:

@@ -23,12 +23,12 @@ export function unseenMcpToolWarnings(policies: readonly LoadedPolicy[], config:
     if (json.type === 'failure') continue; // a loaded policy always parses
     const named = new Set<string>();
     for (const ref of entityReferences(json.json)) {
-      if (ref.type !== 'Tool' || ref.id in config.tools) continue;
+      if (ref.type !== 'Tool' || Object.hasOwn(config.tools, ref.id)) continue;
       const slash = ref.id.indexOf('/');
       if (slash <= 0) continue;
       const server = ref.id.slice(0, slash);
       const tool = ref.id.slice(slash + 1);
-      if (!(server in config.mcpServers) || named.has(ref.id)) continue;
+      if (!Object.hasOwn(config.mcpServers, server) || named.has(ref.id)) continue;
       named.add(ref.id);
       const known = seen.get(server) ?? [];
       if (known.includes(tool)) continue;

@@ -55,7 +55,7 @@ export async function agentListCommand(io: Io, configOption: string | undefined,
   const records = await withStore(config, (store) => new AgentRegistry(store).list());
   const registered = new Set(records.map((r) => r.id));
   const rows = [
-    ...records.map((r) => ({ id: r.id, status: r.status, kid: r.kid, roles: config.data.agents[r.id]?.roles ?? null, declared: r.id in config.data.agents })),
+    ...records.map((r) => ({ id: r.id, status: r.status, kid: r.kid, roles: config.data.agents[r.id]?.roles ?? null, declared: Object.hasOwn(config.data.agents, r.id) })),
     ...Object.keys(config.data.agents)
       .filter((id) => !registered.has(id))
       .map((id) => ({ id, status: 'unregistered', kid: null, roles: config.data.agents[id]?.roles ?? [], declared: true })),

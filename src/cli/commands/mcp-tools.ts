@@ -9,7 +9,7 @@ import type { Io } from '../io.js';
 /** `mass mcp approve SERVER TOOL`: accepts the definition of TOOL last seen on SERVER (after a change or a detector block). */
 export async function mcpApproveCommand(io: Io, configOption: string | undefined, server: string, tool: string): Promise<void> {
   const config = loadCommandConfig(io, configOption);
-  if (!(server in config.data.mcpServers)) throw new MassError('CONFIG_INVALID', `MCP server "${server}" is not declared under mcpServers in ${config.file}`);
+  if (!Object.hasOwn(config.data.mcpServers, server)) throw new MassError('CONFIG_INVALID', `MCP server "${server}" is not declared under mcpServers in ${config.file}`);
   await withStore(config, async (store) => {
     const log = await openAuditLog(config, store);
     const pins = new ToolPins({ table: store.mcpTools, log, clock: systemClock });

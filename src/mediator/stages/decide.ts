@@ -35,7 +35,7 @@ export class CedarDecider implements Decider {
   decide(input: DecisionInput): Decision | Promise<Decision> {
     const { request, principal } = input;
     const actor = principal.agentId;
-    if (!(actor in this.#config.agents)) return deny('AGENT_UNKNOWN', `agent "${actor}" is not declared in mass.yaml`);
+    if (!Object.hasOwn(this.#config.agents, actor)) return deny('AGENT_UNKNOWN', `agent "${actor}" is not declared in mass.yaml`);
     // The kind's structural check (kind-rules.ts): channels, readers, memory ACLs, declared arguments.
     const structural = KIND_RULES[request.kind].structural({ config: this.#config, channels: this.#channels, request, actor, labels: input.labels });
     if (structural !== undefined) return structural;
