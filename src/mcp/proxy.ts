@@ -2,7 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import { ProtocolError, Server } from '@modelcontextprotocol/server';
 import type { CallToolResult, ListToolsResult } from '@modelcontextprotocol/server';
 import { serveStdio, StdioServerTransport, type StdioServerHandle } from '@modelcontextprotocol/server/stdio';
-import { assertJson, type JsonValue } from '../core/json.js';
+import { assertJson } from '../core/json.js';
 import { systemClock } from '../core/clock.js';
 import { resourceCovers } from '../capability/attenuate.js';
 import type { Capability } from '../capability/capability.js';
@@ -148,7 +148,7 @@ export class McpProxy {
       // The agent's whole task so far, as every session of it on every server has recorded it.
       const context = await mesh.contexts.current(agent);
       verdict = await mesh.mediate(agent, 'tool', `${server}/${name}`, body, {
-        run: async () => (await upstream.callTool(name, body)) as unknown as JsonValue,
+        run: async () => (await upstream.callTool(name, body)),
       }, { label: context.label, context: context.segments, ...(this.#o.capability === undefined ? {} : { capability: this.#o.capability }) });
     } catch (error) {
       // Signing failed (no key for the agent…): nothing was forwarded.
@@ -162,7 +162,7 @@ export class McpProxy {
     // The result carries the server's output label, raised by what the detectors found in it. It
     // joins the agent's task before the client sees it: if it cannot be recorded, it is not returned.
     try {
-      await mesh.contexts.readResult(agent, verdict.result, verdict.label, `tool:${server}/${name}`, body as JsonValue, verdict.inputs);
+      await mesh.contexts.readResult(agent, verdict.result, verdict.label, `tool:${server}/${name}`, body, verdict.inputs);
     } catch (error) {
       this.#log(`cannot record the result of ${server}/${name}: ${describe(error)}`);
       throw proxyRefusal(MCP_POLICY_REFUSED, 'STAGE_FAILED', 'the result cannot be recorded in the agent context; it is withheld');

@@ -10,7 +10,7 @@ import type { SigningKey } from '../identity/keys.js';
 import { AgentRegistry, ensureOwnerKey } from '../identity/registry.js';
 import { DurableReplayGuard, EarlyReplayGuard } from '../identity/replay.js';
 import { Mediator } from '../mediator/mediator.js';
-import type { Approver, Effect, Observer, Recorder, Stages } from '../mediator/stages.js';
+import type { Approver, Effect, Recorder, Stages } from '../mediator/stages.js';
 import { EffectRouter } from '../mediator/effect-router.js';
 import { ConfigLabeler } from '../mediator/stages/label.js';
 import { EnvelopeAuthenticator, HostAuthenticator } from '../mediator/stages/authenticate.js';
@@ -306,7 +306,7 @@ export async function createMesh(config: MassConfig | MassConfigInput, options: 
       approve: options.approval ?? new NoApprovalChannel(),
       execute: new DirectExecutor(),
       record: options.recorder ?? logRecorder ?? new AuditRecorder(log),
-      observe: events as Observer,
+      observe: events,
     };
     const stages: Stages = { ...defaults, ...options.stages };
     return new Mesh({ config: loaded, store, ownsStore: options.store === undefined, registry, policy, clock, signed, stages, events, replay, log, mediatorTimeouts: loaded.data.mediator, keepArguments: keepArgumentsOf(loaded), mode: options.mode ?? 'enforce', contexts: new AgentContexts(store.agentContext, log, clock, options.contexts) });

@@ -99,5 +99,5 @@ function setOf(element: TypeOfAttribute<string>): TypeOfAttribute<string> {
   return { type: 'Set', element };
 }
 function record(attributes: Record<string, TypeOfAttribute<string>>): TypeOfAttribute<string> & { type: 'Record' } {
-  return { type: 'Record', attributes } as TypeOfAttribute<string> & { type: 'Record' };
+  return { type: 'Record', attributes };
 }

@@ -196,7 +196,7 @@ test('every mediated action is in the log: intent and outcome when allowed, a de
 test('if the intent cannot be appended durably the action is denied and never runs (fail closed)', async () => {
   const { config, policies } = exampleConfig();
   const store = await openSqliteStore(':memory:');
-  const broken: Store = { ...store, agents: store.agents, keys: store.keys, replay: store.replay, description: store.description, close: () => store.close(), log: { leaves: () => store.log.leaves(), size: () => store.log.size(), rows: (a: number, b: number) => store.log.rows(a, b), row: (i: number) => store.log.row(i), scan: (a: number, b: number) => store.log.scan(a, b), checkpoints: () => store.log.checkpoints(), latestCheckpoint: () => store.log.latestCheckpoint(), saveCheckpoint: (c) => store.log.saveCheckpoint(c), append: () => Promise.reject(new Error('disk full')) } as Store['log'] };
+  const broken: Store = { ...store, agents: store.agents, keys: store.keys, replay: store.replay, description: store.description, close: () => store.close(), log: { leaves: () => store.log.leaves(), size: () => store.log.size(), rows: (a: number, b: number) => store.log.rows(a, b), row: (i: number) => store.log.row(i), scan: (a: number, b: number) => store.log.scan(a, b), checkpoints: () => store.log.checkpoints(), latestCheckpoint: () => store.log.latestCheckpoint(), saveCheckpoint: (c) => store.log.saveCheckpoint(c), append: () => Promise.reject(new Error('disk full')) } };
   const log = await open(broken);
   const mesh = await createMesh(config, { policies, store: broken, recorder: new AuditRecorder(log), autoRegister: false });
   try {

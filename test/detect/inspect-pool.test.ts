@@ -74,7 +74,7 @@ test('a full inspection queue refuses (DETECTOR_OVERLOADED) rather than passing 
   try {
     const inspector = new DetectorInspector(detectorSuite(), { pool: tiny, deadlineMs: 60_000 });
     const body = { text: LONG_BENIGN.slice(0, 8000) };
-    const results = await Promise.allSettled([0, 1, 2].map(() => inspector.inspect({ kind: 'message', target: 'b', body })));
+    const results = await Promise.allSettled([0, 1, 2].map(async () => inspector.inspect({ kind: 'message', target: 'b', body })));
     const refused = results.filter((r) => r.status === 'rejected');
     assert.ok(refused.length >= 1);
     for (const r of refused) assert.ok(isMassError(r.reason, 'DETECTOR_OVERLOADED'));

@@ -6,7 +6,7 @@ import { classified, untrusted } from '../../src/flow/label.js';
 
 test('a declassify body names what is lowered and why; anything else is ARGUMENT_INVALID', () => {
   for (const bad of [null, 'x', [], {}, { to: {}, reason: 'r' }, { to: { integrity: 'untrusted' }, reason: 'r' }, { to: { confidentiality: 'top' }, reason: 'r' }, { to: { readers: [] }, reason: 'r' }, { to: { integrity: 'trusted' } }, { to: { integrity: 'trusted' }, reason: ' ' }, { to: { integrity: 'trusted' }, reason: 'r', extra: 1 }]) {
-    assert.throws(() => parseDeclassification(bad as never), (e: unknown) => isMassError(e) && e.code === 'ARGUMENT_INVALID', JSON.stringify(bad));
+    assert.throws(() => parseDeclassification(bad), (e: unknown) => isMassError(e) && e.code === 'ARGUMENT_INVALID', JSON.stringify(bad));
   }
   assert.deepEqual(parseDeclassification({ to: { integrity: 'trusted', confidentiality: 'internal', readers: null }, reason: 'reviewed' }), { integrity: 'trusted', confidentiality: 'internal', clearReaders: true, reason: 'reviewed' });
 });

@@ -12,8 +12,9 @@ import { smallConfig } from '../support/fixtures.js';
 const config = smallConfig().data;
 const hop = { agent: 'alice', action: 'msg-1' };
 
-function deliver(labeler: ConfigLabeler, label = untrusted('tool:read_ticket')) {
-  labeler.label({ kind: 'message', target: 'bob', body: { text: 'hi' } }, { agentId: 'alice', declaredLabel: label }, { chain: ['alice'], trust: 100, path: [] }, hop.action);
+function deliver(labeler: ConfigLabeler, label = untrusted('tool:read_ticket')): void {
+  // A message is labelled synchronously (only MCP tool calls look up their pinned definition).
+  void labeler.label({ kind: 'message', target: 'bob', body: { text: 'hi' } }, { agentId: 'alice', declaredLabel: label }, { chain: ['alice'], trust: 100, path: [] }, hop.action);
 }
 
 test('an action caused by an untrusted message that declares itself trusted is LABEL_LAUNDERED', () => {

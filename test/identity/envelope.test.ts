@@ -375,8 +375,8 @@ test('private keys never appear in error messages', async () => {
     // Walk the cause chain too: a wrapped jose or SQLite error must not carry the key either.
     for (let e: unknown = error; e instanceof Error; e = e.cause) {
       for (const secret of secrets) {
-        assert.ok(!e.message.includes(secret), `${(error as MassError).code} message contains private key material`);
-        assert.ok(!String(e.stack).includes(secret), `${(error as MassError).code} stack contains private key material`);
+        assert.ok(!e.message.includes(secret), `${(error).code} message contains private key material`);
+        assert.ok(!String(e.stack).includes(secret), `${(error).code} stack contains private key material`);
       }
     }
   }

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Stages } from '../../src/mediator/stages.js';
 import { STAGES, type StageName } from '../../src/mediator/types.js';
 import { createHarness } from './harness.js';
 
@@ -63,7 +62,7 @@ test('fault matrix: every stage × throw / reject / timeout / garbage → typed 
     for (const stage of STAGES) {
       for (const fault of Object.keys(FAULTS) as Fault[]) {
         const faulty = { [METHOD[stage]]: FAULTS[fault] } as unknown;
-        const mediator = h.mediator({ [stage]: faulty } as Partial<Stages>, { stage: 25, approval: 25, execute: 25 });
+        const mediator = h.mediator({ [stage]: faulty }, { stage: 25, approval: 25, execute: 25 });
         const effect = h.counter();
         const verdict = await mediator.mediate(await h.signed('echo', { text: `${stage}/${fault}` }), effect);
         totalRuns += effect.runs;

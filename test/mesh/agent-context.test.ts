@@ -88,7 +88,7 @@ test('concurrent writers on one store never lose a read', async () => {
     await Promise.all(
       writers.flatMap((w, i) => Array.from({ length: 20 }, (_, j) => w.contexts.readText('router', `note ${i}-${j}`, untrusted(`agent:w${i}`), `agent:w${i}`))),
     );
-    const seen = await writers[0]!.contexts.current('router');
+    const seen = await writers[0].contexts.current('router');
     assert.equal(seen.segments.length, 60);
     assert.deepEqual(seen.label.sources, ['agent:w0', 'agent:w1', 'agent:w2']);
   } finally {

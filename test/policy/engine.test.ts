@@ -127,7 +127,7 @@ test('a request whose context does not match the schema is denied, not evaluated
     principal: 'bob',
     action: 'call',
     resource: { type: 'Tool', id: 'pay' },
-    context: { integrity: 'trusted', sources: [], confidentiality: 0, control: 'trusted', trust: 100, risk: 0, findings: [], chain: [], args: { amount: { value: 'ten' as unknown as number, integrity: 'trusted' } } },
+    context: { integrity: 'trusted', sources: [], confidentiality: 0, control: 'trusted', trust: 100, risk: 0, findings: [], chain: [], args: { amount: { value: 'ten', integrity: 'trusted' } } },
   });
   assert.equal(d.effect, 'deny');
   assert.match(d.reason, /request rejected by Cedar/);

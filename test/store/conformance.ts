@@ -11,7 +11,7 @@ import type { AgentContextBounds, AgentRecord, LogChunk, LogRow, McpToolRecord, 
  * through the same cases: `describeStore('name', open)` where `open` gives a fresh, empty store.
  */
 export function describeStore(name: string, open: () => Promise<Store>): void {
-  const withStore = (title: string, body: (store: Store) => Promise<void>) =>
+  const withStore = (title: string, body: (store: Store) => Promise<void>): void => {
     test(title, async () => {
       const store = await open();
       try {
@@ -20,6 +20,7 @@ export function describeStore(name: string, open: () => Promise<Store>): void {
         await store.close();
       }
     });
+  };
 
   describe(`store contract: ${name}`, () => {
     withStore('agents: insert, get by id and kid, list, status changes; a taken id is AGENT_EXISTS', async (store) => {

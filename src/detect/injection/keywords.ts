@@ -78,7 +78,7 @@ export class KeywordScanner {
         let f = fail[s]!;
         while (f !== 0 && !children[f]!.has(c)) f = fail[f]!;
         fail[t] = children[f]!.get(c) ?? 0;
-        outputs[t]!.push(...outputs[fail[t]!]!);
+        outputs[t]!.push(...outputs[fail[t]]!);
       }
     }
     const ascii = new Int16Array(states * 128);

@@ -184,7 +184,7 @@ export function scanRules(text: string, out: RuleHit[], offset = 0, search: Over
   for (let i = 0; i < windowCount && out.length < MAX_HITS; i++) {
     const phrase = phrases[windowPhrase[i]!]!;
     const ws = windowStart[i]!;
-    const slice = text.slice(ws, windowEnd[i]!);
+    const slice = text.slice(ws, windowEnd[i]);
     work += slice.length;
     phrase.re.lastIndex = 0;
     let m: RegExpExecArray | null;
