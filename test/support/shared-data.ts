@@ -15,7 +15,15 @@ export interface SharedFile {
   readonly skip: string | undefined;
 }
 
+/**
+ * In CI (`CI` set) with the shared data folder present, a test that needs a file of it must run:
+ * a missing file is an error, not a skip, so a renamed data file cannot turn a test off silently.
+ */
 export function sharedDataFile(relativePath: string): SharedFile {
   const path = join(SHARED_DATA_DIR, relativePath);
-  return { path, skip: existsSync(path) ? undefined : `shared data file ${path} is absent (set MASS_SHARED_DATA)` };
+  if (existsSync(path)) return { path, skip: undefined };
+  if (process.env.CI !== undefined && process.env.CI !== '' && existsSync(SHARED_DATA_DIR)) {
+    throw new Error(`shared data file ${path} is absent although ${SHARED_DATA_DIR} is present: in CI a test that needs it must run`);
+  }
+  return { path, skip: `shared data file ${path} is absent (set MASS_SHARED_DATA)` };
 }
