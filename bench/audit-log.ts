@@ -56,7 +56,11 @@ export async function runAuditLogBench(options: AuditLogBenchOptions): Promise<A
     const rows: Measurement[] = [];
     let i = 0;
     rows.push(await measure(`inclusion proof, log of ${size} entries`, options.proofIterations, () => log.inclusionProof((i = (i * 7919 + 13) % size), size)));
-    rows.push(await measure(`consistency proof, log of ${size} entries`, options.proofIterations, () => log.consistencyProof(1 + ((i = (i * 7919 + 13) % size) % (size - 1)), size)));
+    rows.push(
+      await measure(`consistency proof, log of ${size} entries`, options.proofIterations, () =>
+        log.consistencyProof(1 + ((i = (i * 7919 + 13) % size) % (size - 1)), size),
+      ),
+    );
 
     const verifyStarted = process.hrtime.bigint();
     await verifyLog(store, log.origin, log.verifier);

@@ -31,7 +31,8 @@ export async function runCapabilityBench(options: CapabilityBenchOptions): Promi
     }
     const verifyOptions: VerifyChainOptions = { registry, ownerPublicKey: await loadOwnerPublicJwk(store), revocations: store.revocations, clock: systemClock };
     const chains: string[] = [issueRoot(await loadOwnerSigningKey(store), { to: 'agent-0', att: [CAP], ttlSeconds: 3600 })];
-    for (let i = 1; i < 8; i++) chains.push(delegate(chains[i - 1] as string, { as: signers[i - 1] as AgentSigner, to: `agent-${i}`, att: [CAP], ttlSeconds: 3600 }));
+    for (let i = 1; i < 8; i++)
+      chains.push(delegate(chains[i - 1] as string, { as: signers[i - 1] as AgentSigner, to: `agent-${i}`, att: [CAP], ttlSeconds: 3600 }));
 
     const rows: Measurement[] = [];
     for (const depth of [1, 3, 8]) {
@@ -39,7 +40,11 @@ export async function runCapabilityBench(options: CapabilityBenchOptions): Promi
       rows.push(await measure(`capability chain verify, depth ${depth}`, options.iterations, () => verifyChain(chain, verifyOptions)));
     }
     const three = chains[2] as string;
-    rows.push(await measure('capability delegate (extend a depth-3 chain by one link)', options.iterations, () => delegate(three, { as: signers[2] as AgentSigner, to: 'agent-3', att: [CAP] })));
+    rows.push(
+      await measure('capability delegate (extend a depth-3 chain by one link)', options.iterations, () =>
+        delegate(three, { as: signers[2] as AgentSigner, to: 'agent-3', att: [CAP] }),
+      ),
+    );
     return rows;
   } finally {
     await store.close();

@@ -39,8 +39,68 @@ function prng(seed: number): () => number {
 function alphabet(): string[] {
   const words = new Set<string>();
   for (const stems of Object.values(OVERRIDE_STEMS)) for (const w of [...stems.verbs, ...stems.nouns, ...stems.mods, ...stems.weak]) words.add(w);
-  for (const set of [OVERRIDE_PHRASES, ROLE_PHRASES, JAILBREAK_PHRASES, EXFIL_PHRASES, LEAK_PHRASES]) for (const p of set) for (const g of p.gates) words.add(g.replace(/\\b/g, ''));
-  const extra = [' ', '  ', '\n', '.', ',', ':', '-', '_', '/', '=', '"', "'", '<!--', '-->', '<', '>', '[', ']', '(', ')', '{', '}', '#', '\u200b', '\u00ad', '\u202e', '\udb40\udc41', 'é', 'ü', 'ß', '指示', '忽略', 'à', '0', '1', '42', '4111 1111 1111 1111', '+1 555', 'DE89 3704', 'a@b.co', '@', 'user.name', 'sk-', 'AKIA', 'ghp_', 'xoxb-', 'eyJ', 'QUJD', 'ZmFr', 'aGVsbG8g', '0101010', 'ff', 'style="display:none"', 'SYSTEM:', '<|im_start|>', 'assistant', 'you must', 'do not tell'];
+  for (const set of [OVERRIDE_PHRASES, ROLE_PHRASES, JAILBREAK_PHRASES, EXFIL_PHRASES, LEAK_PHRASES])
+    for (const p of set) for (const g of p.gates) words.add(g.replace(/\\b/g, ''));
+  const extra = [
+    ' ',
+    '  ',
+    '\n',
+    '.',
+    ',',
+    ':',
+    '-',
+    '_',
+    '/',
+    '=',
+    '"',
+    "'",
+    '<!--',
+    '-->',
+    '<',
+    '>',
+    '[',
+    ']',
+    '(',
+    ')',
+    '{',
+    '}',
+    '#',
+    '\u200b',
+    '\u00ad',
+    '\u202e',
+    '\udb40\udc41',
+    'é',
+    'ü',
+    'ß',
+    '指示',
+    '忽略',
+    'à',
+    '0',
+    '1',
+    '42',
+    '4111 1111 1111 1111',
+    '+1 555',
+    'DE89 3704',
+    'a@b.co',
+    '@',
+    'user.name',
+    'sk-',
+    'AKIA',
+    'ghp_',
+    'xoxb-',
+    'eyJ',
+    'QUJD',
+    'ZmFr',
+    'aGVsbG8g',
+    '0101010',
+    'ff',
+    'style="display:none"',
+    'SYSTEM:',
+    '<|im_start|>',
+    'assistant',
+    'you must',
+    'do not tell',
+  ];
   return [...words, ...extra];
 }
 
@@ -154,6 +214,9 @@ class InjectionDetectorHolder {
 
 export function formatWorstTable(rows: readonly WorstRow[]): string {
   const lines = ['| detector | median µs/KB (ordinary) | worst µs/KB (found) | worst / median | worst pattern (start) |', '|---|---:|---:|---:|---|'];
-  for (const r of rows) lines.push(`| ${r.detector} | ${r.medianUsPerKb.toFixed(1)} | ${r.worstUsPerKb.toFixed(1)} | ${r.ratio.toFixed(1)}× | \`${r.pattern.replace(/`/g, "'").replace(/\|/g, '\\|')}\` |`);
+  for (const r of rows)
+    lines.push(
+      `| ${r.detector} | ${r.medianUsPerKb.toFixed(1)} | ${r.worstUsPerKb.toFixed(1)} | ${r.ratio.toFixed(1)}× | \`${r.pattern.replace(/`/g, "'").replace(/\|/g, '\\|')}\` |`,
+    );
   return lines.join('\n');
 }

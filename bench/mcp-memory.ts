@@ -109,7 +109,17 @@ export async function runMcpMemoryBench(options: { sessionsPerAgent: number; cal
       clearInterval(sample);
     }
     peakMb = Math.max(peakMb, memoryOf(pid).peakMb);
-    return { agents: AGENTS.length, sessionsPerAgent: options.sessionsPerAgent, callsPerSession: options.callsPerSession, resultChars: options.resultChars, calls, refused, refusals, idleRssMb: idle.rssMb, peakRssMb: peakMb };
+    return {
+      agents: AGENTS.length,
+      sessionsPerAgent: options.sessionsPerAgent,
+      callsPerSession: options.callsPerSession,
+      resultChars: options.resultChars,
+      calls,
+      refused,
+      refusals,
+      idleRssMb: idle.rssMb,
+      peakRssMb: peakMb,
+    };
   } finally {
     if (gateway !== undefined && gateway.exitCode === null) {
       const exited = new Promise((resolve) => gateway!.once('exit', resolve));

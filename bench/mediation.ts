@@ -28,7 +28,8 @@ function benchConfig(dir: string) {
 
 /** `n` policies: one permit that matches, the rest forbids that evaluate but do not match. */
 export function policyText(n: number): string {
-  let text = '@id("permit-lookup")\npermit (principal in Role::"ops", action == Action::"call", resource == Tool::"lookup") when { context.integrity == "trusted" };\n';
+  let text =
+    '@id("permit-lookup")\npermit (principal in Role::"ops", action == Action::"call", resource == Tool::"lookup") when { context.integrity == "trusted" };\n';
   text += '@id("no-risky")\nforbid (principal, action, resource) when { context.risk > 80 };\n';
   for (let i = 2; i < n; i++) {
     text += `@id("rule-${i}")\nforbid (principal == Agent::"other", action == Action::"call", resource == Tool::"lookup") when { context.args has id && context.args.id.value == "id-${i}" };\n`;
@@ -76,7 +77,15 @@ export async function runMediationBench(options: MediationBenchOptions): Promise
     const guard = new MemoryReplayGuard();
     results.push(
       await measure('envelope verify alone', options.iterations, () =>
-        verifyEnvelope(envelopes[next++], args, { keys: mesh.registry, replay: guard, clock: systemClock, audience: 'tool:lookup', action: 'tool', clockSkewSeconds: 30, maxLifetimeSeconds: 300 }),
+        verifyEnvelope(envelopes[next++], args, {
+          keys: mesh.registry,
+          replay: guard,
+          clock: systemClock,
+          audience: 'tool:lookup',
+          action: 'tool',
+          clockSkewSeconds: 30,
+          maxLifetimeSeconds: 300,
+        }),
       ),
     );
     await mesh.close();
@@ -87,10 +96,24 @@ export async function runMediationBench(options: MediationBenchOptions): Promise
         principal: 'worker',
         action: 'call',
         resource: { type: 'Tool', id: 'lookup' },
-        context: { integrity: 'trusted', sources: [], confidentiality: 0, control: 'trusted', trust: 100, risk: 0, findings: [], chain: ['worker'], args: { id: { value: 'customer-42', integrity: 'trusted' }, count: { value: 3, integrity: 'trusted' } } },
+        context: {
+          integrity: 'trusted',
+          sources: [],
+          confidentiality: 0,
+          control: 'trusted',
+          trust: 100,
+          risk: 0,
+          findings: [],
+          chain: ['worker'],
+          args: { id: { value: 'customer-42', integrity: 'trusted' }, count: { value: 3, integrity: 'trusted' } },
+        },
       };
       if (engine.decide(req).effect !== 'allow') throw new Error(`bench policy set of ${n} does not allow the request`);
-      results.push(await measure(`Cedar decision alone, ${n} policies`, n >= 1000 ? Math.ceil(options.cedarIterations / 4) : options.cedarIterations, () => engine.decide(req)));
+      results.push(
+        await measure(`Cedar decision alone, ${n} policies`, n >= 1000 ? Math.ceil(options.cedarIterations / 4) : options.cedarIterations, () =>
+          engine.decide(req),
+        ),
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -44,8 +44,15 @@ const sections: Record<string, () => Promise<string>> = {
   detect: async () => {
     const r = await runDetectBench({ iterations: quick ? 500 : 20_000, scanLines: quick ? 2_000 : 100_000 });
     const full = r.rows.find((row) => row.name.startsWith('full set (mass scan'));
-    const lines = [...header('Content detectors'), 'One core, 1 KB messages (e-mail, JSON tool output, code and stack trace, German/Japanese prose, a hidden injection), cycled.', '', formatTable(r.rows), ''];
-    if (full !== undefined) lines.push(`- full set: ${Math.round(1e6 / full.medianUs).toLocaleString('en')} messages/s per core at the median (goal: ≤ 50 µs median per 1 KB)`);
+    const lines = [
+      ...header('Content detectors'),
+      'One core, 1 KB messages (e-mail, JSON tool output, code and stack trace, German/Japanese prose, a hidden injection), cycled.',
+      '',
+      formatTable(r.rows),
+      '',
+    ];
+    if (full !== undefined)
+      lines.push(`- full set: ${Math.round(1e6 / full.medianUs).toLocaleString('en')} messages/s per core at the median (goal: ≤ 50 µs median per 1 KB)`);
     if (r.scan !== undefined) {
       lines.push(
         `- \`mass scan --jsonl\` on ${r.scan.lines.toLocaleString('en')} lines (${r.scan.megabytes.toFixed(0)} MB): ${r.scan.seconds.toFixed(1)} s, ${(r.scan.megabytes / r.scan.seconds).toFixed(1)} MB/s, peak RSS ${r.scan.maxRssMb.toFixed(0)} MB (the file is streamed line by line, never held whole; the baseline is the runtime, the compiler and the model)`,
@@ -79,11 +86,19 @@ const sections: Record<string, () => Promise<string>> = {
     ].join('\n');
   },
   'mcp-memory': async () => {
-    const r = await runMcpMemoryBench(quick ? { sessionsPerAgent: 4, callsPerSession: 2, resultChars: 256 * 1024 } : { sessionsPerAgent: 16, callsPerSession: 8, resultChars: 256 * 1024 });
+    const r = await runMcpMemoryBench(
+      quick ? { sessionsPerAgent: 4, callsPerSession: 2, resultChars: 256 * 1024 } : { sessionsPerAgent: 16, callsPerSession: 8, resultChars: 256 * 1024 },
+    );
     const perAgent = r.sessionsPerAgent * r.callsPerSession * r.resultChars;
     return [
       ...header('MCP gateway memory under a flood'),
-      `The real \`mass up\` process; ${r.agents} agents over mutual TLS, each with ${r.sessionsPerAgent} MCP sessions on \`/mcp/web\` (an upstream over Streamable HTTP echoing its text) making ${r.callsPerSession} calls each with ${(r.resultChars / 1024).toFixed(0)}K-character results of distinct numbers and words (the costliest text to index): ${r.calls} calls, ${(perAgent / 2 ** 20).toFixed(0)} Mi characters read per agent (${r.refused} refused${r.refused === 0 ? '' : `: ${Object.entries(r.refusals).map(([code, count]) => `${count} ${code}`).join(', ')}`}). Default bounds: 512 segments and 2 Mi characters kept per agent, 16 Mi characters of indexes in memory over all agents.`,
+      `The real \`mass up\` process; ${r.agents} agents over mutual TLS, each with ${r.sessionsPerAgent} MCP sessions on \`/mcp/web\` (an upstream over Streamable HTTP echoing its text) making ${r.callsPerSession} calls each with ${(r.resultChars / 1024).toFixed(0)}K-character results of distinct numbers and words (the costliest text to index): ${r.calls} calls, ${(perAgent / 2 ** 20).toFixed(0)} Mi characters read per agent (${r.refused} refused${
+        r.refused === 0
+          ? ''
+          : `: ${Object.entries(r.refusals)
+              .map(([code, count]) => `${count} ${code}`)
+              .join(', ')}`
+      }). Default bounds: 512 segments and 2 Mi characters kept per agent, 16 Mi characters of indexes in memory over all agents.`,
       '',
       '| measure | value | ceiling |',
       '|---|---:|---:|',
@@ -103,12 +118,23 @@ const sections: Record<string, () => Promise<string>> = {
       '|---|---:|---:|---:|',
     ];
     for (const [id, f] of Object.entries(r.summary.categories)) lines.push(`| ${id} | ${f.attacks} | ${f.succeeded_undefended} | ${f.succeeded_defended} |`);
-    lines.push('', `Utility: ${u.completed_undefended}/${u.benign_tasks} benign tasks undefended, ${u.completed_defended}/${u.benign_tasks} defended; approvals requested: ${r.summary.approvals_requested}.`, '');
+    lines.push(
+      '',
+      `Utility: ${u.completed_undefended}/${u.benign_tasks} benign tasks undefended, ${u.completed_defended}/${u.benign_tasks} defended; approvals requested: ${r.summary.approvals_requested}.`,
+      '',
+    );
     if (r.suites.length > 0) {
-      lines.push('AgentDojo replay (`mass redteam --suite FILE`; gullible agent, defended = enforcing with no approval channel):', '', '| suite | utility undefended | utility defended | attacks succeeded undefended | attacks succeeded defended | approvals requested | time |', '|---|---:|---:|---:|---:|---:|---:|');
+      lines.push(
+        'AgentDojo replay (`mass redteam --suite FILE`; gullible agent, defended = enforcing with no approval channel):',
+        '',
+        '| suite | utility undefended | utility defended | attacks succeeded undefended | attacks succeeded defended | approvals requested | time |',
+        '|---|---:|---:|---:|---:|---:|---:|',
+      );
       for (const s of r.suites) {
         const { utility: su, security: sec } = s.summary;
-        lines.push(`| ${s.file} | ${su.completed_undefended}/${su.user_tasks} (${pct(su.completed_undefended, su.user_tasks)}) | ${su.completed_defended}/${su.user_tasks} (${pct(su.completed_defended, su.user_tasks)}) | ${sec.succeeded_undefended}/${sec.attacks} (${pct(sec.succeeded_undefended, sec.attacks)}) | ${sec.succeeded_defended}/${sec.attacks} (${pct(sec.succeeded_defended, sec.attacks)}) | ${s.summary.approvals_requested} | ${s.seconds.toFixed(1)} s |`);
+        lines.push(
+          `| ${s.file} | ${su.completed_undefended}/${su.user_tasks} (${pct(su.completed_undefended, su.user_tasks)}) | ${su.completed_defended}/${su.user_tasks} (${pct(su.completed_defended, su.user_tasks)}) | ${sec.succeeded_undefended}/${sec.attacks} (${pct(sec.succeeded_undefended, sec.attacks)}) | ${sec.succeeded_defended}/${sec.attacks} (${pct(sec.succeeded_defended, sec.attacks)}) | ${s.summary.approvals_requested} | ${s.seconds.toFixed(1)} s |`,
+        );
       }
     }
     for (const m of r.missing) lines.push(`- skipped: ${m} is absent (set MASS_SHARED_DATA)`);
@@ -116,7 +142,12 @@ const sections: Record<string, () => Promise<string>> = {
   },
   capability: async () => {
     const rows = await runCapabilityBench({ iterations: quick ? 300 : 5000 });
-    return [...header('Capability chains'), 'Verification of a whole delegation chain (every link: structure, signature, claims; attenuation, revocation and agent status read from the store).', '', formatTable(rows)].join('\n');
+    return [
+      ...header('Capability chains'),
+      'Verification of a whole delegation chain (every link: structure, signature, claims; attenuation, revocation and agent status read from the store).',
+      '',
+      formatTable(rows),
+    ].join('\n');
   },
   merkle: async () => {
     const leaves = quick ? 50_000 : 1_000_000;

@@ -118,19 +118,36 @@ try {
   // 4. The same kind of envelope over another agent's certificate: the TLS peer must be the signer.
   const again = await signEnvelope(router.key, { iss: 'router', aud: 'agent:billing', act: 'message', body, label: TRUSTED }, systemClock);
   const spoofed = await call(billing.fetch, `${up.url}/v1/envelopes`, { kind: 'message', target: 'billing', body, envelope: again });
-  expect('router’s envelope over billing’s certificate refused: 401 PEER_MISMATCH', spoofed.status === 401 && spoofed.json.code === 'PEER_MISMATCH', `HTTP ${spoofed.status} ${spoofed.json.code}`);
+  expect(
+    'router’s envelope over billing’s certificate refused: 401 PEER_MISMATCH',
+    spoofed.status === 401 && spoofed.json.code === 'PEER_MISMATCH',
+    `HTTP ${spoofed.status} ${spoofed.json.code}`,
+  );
 
   // 5. A capability chain from the mesh owner to billing (`mass cap issue`), used on /mcp without a
   //    client certificate: each request carries a fresh proof that the caller holds billing's key.
   const capFile = join(dir, 'billing.cap');
-  const issued = spawnSync(process.execPath, [MASS_BIN, 'cap', 'issue', '--to', 'billing', '--cap', '{"action":"call","resource":"desk/read_ticket"}', '--out', capFile], { cwd: dir, encoding: 'utf8' });
+  const issued = spawnSync(
+    process.execPath,
+    [MASS_BIN, 'cap', 'issue', '--to', 'billing', '--cap', '{"action":"call","resource":"desk/read_ticket"}', '--out', capFile],
+    { cwd: dir, encoding: 'utf8' },
+  );
   if (issued.status !== 0) throw new Error(`mass cap issue failed: ${issued.stderr}`);
   const chain = readFileSync(capFile, 'utf8').trim();
   const anonymous = httpsFetch({ ca: (await tlsOf('billing')).ca }); // trusts the CA, presents no certificate
 
-  const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bearer', version: '1' } } };
+  const initialize = {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bearer', version: '1' } },
+  };
   const bearer = await call(anonymous, `${up.url}/mcp/desk`, initialize, { authorization: `DPoP ${chain}`, accept: 'application/json, text/event-stream' });
-  expect('the chain alone (no proof of possession) refused: 401 PROOF_REQUIRED', bearer.status === 401 && bearer.json.code === 'PROOF_REQUIRED', `HTTP ${bearer.status} ${bearer.json.code}`);
+  expect(
+    'the chain alone (no proof of possession) refused: 401 PROOF_REQUIRED',
+    bearer.status === 401 && bearer.json.code === 'PROOF_REQUIRED',
+    `HTTP ${bearer.status} ${bearer.json.code}`,
+  );
 
   const transport = new StreamableHTTPClientTransport(new URL(`${up.url}/mcp/desk`), { fetch: possessionFetch({ chain, key: billing.key, fetch: anonymous }) });
   mcp = new Client({ name: 'billing-agent', version: '1.0.0' });

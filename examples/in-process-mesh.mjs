@@ -66,7 +66,8 @@ try {
   mesh.events.on((event) => {
     const policies = (event.policyIds ?? []).join(', ');
     if (event.type === 'decided' && event.effect === 'allow') console.log(`     ${event.actor} ${event.kind} → ${event.target}: allowed by ${policies}`);
-    if (event.type === 'denied') console.log(`     ${event.actor} ${event.kind} → ${event.target}: refused, ${event.code} at ${event.stage}${policies === '' ? '' : ` (${policies})`}`);
+    if (event.type === 'denied')
+      console.log(`     ${event.actor} ${event.kind} → ${event.target}: refused, ${event.code} at ${event.stage}${policies === '' ? '' : ` (${policies})`}`);
   });
 
   mesh.tool('read_ticket', ({ ticket_id }) => TICKETS[String(ticket_id)] ?? 'no such ticket');
@@ -105,7 +106,11 @@ try {
   } catch (error) {
     if (!(error instanceof MediationError)) throw error;
     // error.code is the inner refusal (billing's refund); error.verdict.code says the router's message failed.
-    expect('refund steered by the ticket refused with APPROVAL_REQUIRED', error.code === 'APPROVAL_REQUIRED', `code ${error.code}, outer verdict ${error.verdict.code}`);
+    expect(
+      'refund steered by the ticket refused with APPROVAL_REQUIRED',
+      error.code === 'APPROVAL_REQUIRED',
+      `code ${error.code}, outer verdict ${error.verdict.code}`,
+    );
   }
   expect('the ledger holds only the refund of 40', ledger.length === 1, JSON.stringify(ledger));
 

@@ -11,12 +11,20 @@ const TICKETS = {
 
 serveStdio(() => {
   const server = new McpServer({ name: 'help-desk', version: '1.0.0' });
-  server.registerTool('read_ticket', { description: 'Returns the text of a customer ticket.', inputSchema: z.object({ ticket_id: z.string() }) }, ({ ticket_id }) => ({
-    content: [{ type: 'text', text: TICKETS[ticket_id] ?? 'no such ticket' }],
-  }));
-  server.registerTool('refund', { description: 'Refunds an amount to a customer.', inputSchema: z.object({ customer_id: z.string(), amount: z.number() }) }, ({ customer_id, amount }) => ({
-    content: [{ type: 'text', text: `refunded ${amount} to ${customer_id}` }],
-  }));
+  server.registerTool(
+    'read_ticket',
+    { description: 'Returns the text of a customer ticket.', inputSchema: z.object({ ticket_id: z.string() }) },
+    ({ ticket_id }) => ({
+      content: [{ type: 'text', text: TICKETS[ticket_id] ?? 'no such ticket' }],
+    }),
+  );
+  server.registerTool(
+    'refund',
+    { description: 'Refunds an amount to a customer.', inputSchema: z.object({ customer_id: z.string(), amount: z.number() }) },
+    ({ customer_id, amount }) => ({
+      content: [{ type: 'text', text: `refunded ${amount} to ${customer_id}` }],
+    }),
+  );
   server.registerTool('delete_ticket', { description: 'Deletes a ticket.', inputSchema: z.object({ ticket_id: z.string() }) }, ({ ticket_id }) => ({
     content: [{ type: 'text', text: `deleted ${ticket_id}` }],
   }));

@@ -65,7 +65,12 @@ try {
   writeFileSync(join(dir, 'policies', 'desk.cedar'), POLICIES);
 
   // The agent's host starts the proxy for its agent; the proxy starts the MCP server behind it.
-  const transport = new StdioClientTransport({ command: process.execPath, args: [MASS_BIN, 'mcp-proxy', '--agent', 'support', '--server', 'desk'], cwd: dir, stderr: 'pipe' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [MASS_BIN, 'mcp-proxy', '--agent', 'support', '--server', 'desk'],
+    cwd: dir,
+    stderr: 'pipe',
+  });
   transport.stderr?.on('data', (chunk) => (proxyLog += chunk)); // the proxy's diagnostics, shown on failure
   client = new Client({ name: 'example-agent', version: '1.0.0' });
   await client.connect(transport);
@@ -75,26 +80,56 @@ try {
   expect('tools/list shows the permitted tools only (pinned on first sight)', JSON.stringify(listed) === '["read_ticket","refund"]', listed.join(', '));
 
   // A task starts with the user's request: values the user named are trusted in later arguments.
-  const refund = await client.callTool({ name: 'refund', arguments: { customer_id: 'C-1001', amount: 40 }, _meta: { [TASK]: { request: 'Refund 40 to customer C-1001.' } } });
-  expect('refund of 40 to C-1001 (named by the user) allowed', refund.isError !== true && refund.content[0].text === 'refunded 40 to C-1001', refund.content[0].text);
+  const refund = await client.callTool({
+    name: 'refund',
+    arguments: { customer_id: 'C-1001', amount: 40 },
+    _meta: { [TASK]: { request: 'Refund 40 to customer C-1001.' } },
+  });
+  expect(
+    'refund of 40 to C-1001 (named by the user) allowed',
+    refund.isError !== true && refund.content[0].text === 'refunded 40 to C-1001',
+    refund.content[0].text,
+  );
 
   // A new task: the user only asks to handle ticket T-2; the ticket's text asks for a refund of 90.
-  const ticket = await client.callTool({ name: 'read_ticket', arguments: { ticket_id: 'T-2' }, _meta: { [TASK]: { request: 'Handle ticket T-2 of customer C-1001.' } } });
+  const ticket = await client.callTool({
+    name: 'read_ticket',
+    arguments: { ticket_id: 'T-2' },
+    _meta: { [TASK]: { request: 'Handle ticket T-2 of customer C-1001.' } },
+  });
   console.log(`     read_ticket T-2 (untrusted output): ${ticket.content[0].text}`);
   const steered = await refusalOf(client.callTool({ name: 'refund', arguments: { customer_id: 'C-1001', amount: 90 } }));
-  expect('refund of 90 (steered by the ticket) refused: -32010 POLICY_DENIED', steered?.code === -32010 && steered.data?.code === 'POLICY_DENIED', steered === undefined ? 'it was allowed' : `${steered.code} ${steered.data?.code}: ${steered.data?.reason}`);
+  expect(
+    'refund of 90 (steered by the ticket) refused: -32010 POLICY_DENIED',
+    steered?.code === -32010 && steered.data?.code === 'POLICY_DENIED',
+    steered === undefined ? 'it was allowed' : `${steered.code} ${steered.data?.code}: ${steered.data?.reason}`,
+  );
 
   // A tool no policy permits is neither listed nor forwarded.
   const hidden = await refusalOf(client.callTool({ name: 'delete_ticket', arguments: { ticket_id: 'T-2' } }));
-  expect('delete_ticket (no permit) hidden and refused: -32010 POLICY_DENIED', hidden?.code === -32010 && hidden.data?.code === 'POLICY_DENIED', hidden === undefined ? 'it was allowed' : `${hidden.code} ${hidden.data?.code}, action ${hidden.data?.action_id}`);
+  expect(
+    'delete_ticket (no permit) hidden and refused: -32010 POLICY_DENIED',
+    hidden?.code === -32010 && hidden.data?.code === 'POLICY_DENIED',
+    hidden === undefined ? 'it was allowed' : `${hidden.code} ${hidden.data?.code}, action ${hidden.data?.action_id}`,
+  );
   await client.close();
   client = undefined;
 
   // What the proxy pinned: `mass mcp tools` reads the store (approved, changed, poisoned, unapproved).
   const pinned = spawnSync(process.execPath, [MASS_BIN, 'mcp', 'tools', 'desk', '--json'], { cwd: dir, encoding: 'utf8' });
-  const rows = pinned.status === 0 ? pinned.stdout.trim().split('\n').map((line) => JSON.parse(line)) : [];
+  const rows =
+    pinned.status === 0
+      ? pinned.stdout
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line))
+      : [];
   for (const row of rows) console.log(`     pinned desk/${row.tool}: ${row.status}, sha256 ${row.approved_hash.slice(0, 12)}…`);
-  expect('the three definitions the server showed are pinned and approved', rows.length === 3 && rows.every((row) => row.status === 'approved'), pinned.stderr.trim() || undefined);
+  expect(
+    'the three definitions the server showed are pinned and approved',
+    rows.length === 3 && rows.every((row) => row.status === 'approved'),
+    pinned.stderr.trim() || undefined,
+  );
 } finally {
   await client?.close();
   rmSync(dir, { recursive: true, force: true });

@@ -80,7 +80,11 @@ export function agentdojo(dir: string, rng: Prng): Example[] {
       push(makeExample({ text: attackFor(g.goal), label: 1, source: 'agentdojo', kind: 'attack' }, [`ad:goal:${suite}:${g.id}`]));
     }
     const pairs: RecordPair[] = [];
-    records(readJson(join(dir, `agentdojo/env/${suite}/environment.default.json`)), readJson(join(dir, `agentdojo/env/${suite}/environment.placeholders.json`)), pairs);
+    records(
+      readJson(join(dir, `agentdojo/env/${suite}/environment.default.json`)),
+      readJson(join(dir, `agentdojo/env/${suite}/environment.placeholders.json`)),
+      pairs,
+    );
     for (const { plain, holed } of pairs) {
       const text = toToolOutput(plain);
       const hosted = [...JSON.stringify(holed ?? null).matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((id) => defaults.has(id));
@@ -93,7 +97,12 @@ export function agentdojo(dir: string, rng: Prng): Example[] {
           const at = filled.indexOf(attack);
           if (at < 0) continue;
           const span: [number, number] = [at, at + attack.length];
-          push(makeExample({ text: filled, label: 1, source: 'agentdojo', kind: 'attack-in-tool-output', span }, [`ad:vec:${suite}:${vector}`, `ad:goal:${suite}:${g.id}`]));
+          push(
+            makeExample({ text: filled, label: 1, source: 'agentdojo', kind: 'attack-in-tool-output', span }, [
+              `ad:vec:${suite}:${vector}`,
+              `ad:goal:${suite}:${g.id}`,
+            ]),
+          );
         }
       }
     }

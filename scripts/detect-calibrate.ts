@@ -6,12 +6,14 @@ import { sigmoid } from '../src/detect/injection/model.js';
  * ridge pulling `a` towards 1, and step halving, so that separable scores cannot blow it up.
  */
 export function fitPlatt(z: readonly number[], y: readonly number[], weight: readonly number[]): { a: number; b: number } {
-  let pos = 0, neg = 0;
+  let pos = 0,
+    neg = 0;
   for (let i = 0; i < y.length; i++) {
     if (y[i] === 1) pos += weight[i]!;
     else neg += weight[i]!;
   }
-  const hi = (pos + 1) / (pos + 2), lo = 1 / (neg + 2);
+  const hi = (pos + 1) / (pos + 2),
+    lo = 1 / (neg + 2);
   const t = y.map((v) => (v === 1 ? hi : lo));
   const ridge = 1e-3 * (pos + neg);
   const loss = (a: number, b: number): number => {
@@ -22,10 +24,15 @@ export function fitPlatt(z: readonly number[], y: readonly number[], weight: rea
     }
     return l;
   };
-  let a = 1, b = 0;
+  let a = 1,
+    b = 0;
   let current = loss(a, b);
   for (let iter = 0; iter < 100; iter++) {
-    let ga = ridge * (a - 1), gb = 0, haa = ridge, hab = 0, hbb = 1e-9;
+    let ga = ridge * (a - 1),
+      gb = 0,
+      haa = ridge,
+      hab = 0,
+      hbb = 1e-9;
     for (let i = 0; i < z.length; i++) {
       const p = sigmoid(a * z[i]! + b);
       const d = (p - t[i]!) * weight[i]!;

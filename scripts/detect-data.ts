@@ -98,7 +98,14 @@ export function makeExample(
   const split = splitOf(groups);
   if (split === undefined || fields.text.trim().length === 0) return undefined;
   const { span, ...rest } = fields;
-  return { ...rest, split, trainable: fields.trainable ?? true, evaluated: fields.evaluated ?? true, foldKey: groups[0] ?? fields.text, ...(span !== undefined ? { span } : {}) };
+  return {
+    ...rest,
+    split,
+    trainable: fields.trainable ?? true,
+    evaluated: fields.evaluated ?? true,
+    foldKey: groups[0] ?? fields.text,
+    ...(span !== undefined ? { span } : {}),
+  };
 }
 
 // ---- insertion ----------------------------------------------------------------------------------
@@ -131,7 +138,10 @@ export function readJson(path: string): unknown {
 }
 
 function readJsonl(path: string): unknown[] {
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown);
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as unknown);
 }
 
 export function asRecord(v: unknown): Record<string, unknown> {
@@ -173,7 +183,8 @@ function bipia(dir: string, task: 'email' | 'code', rng: Prng): Example[] {
       (Array.isArray(list) ? list : []).forEach((attack, ai) => {
         if (typeof attack !== 'string') return;
         const groups = [ctxGroup, `${source}:attack:${category}:${ai}`];
-        if (ci === 0 && TASK_CATEGORIES.has(category)) push(makeExample({ text: attack, label: 0, source, kind: 'task-alone', evaluated: false }, [groups[1]!]));
+        if (ci === 0 && TASK_CATEGORIES.has(category))
+          push(makeExample({ text: attack, label: 0, source, kind: 'task-alone', evaluated: false }, [groups[1]!]));
         const split = splitOf(groups);
         // test: every position (as BIPIA does); train: one position per pair, drawn at random
         const positions = split === 'test' ? POSITIONS : [rng.pick(POSITIONS)];

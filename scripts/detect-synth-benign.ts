@@ -8,9 +8,52 @@
  */
 import type { Prng } from './detect-data.js';
 
-const NAMES = ['Anna', 'Ben', 'Carla', 'David', 'Emeka', 'Fatima', 'George', 'Hiro', 'Isabel', 'Jonas', 'Kemal', 'Lena', 'Marco', 'Nadia', 'Omar', 'Priya', 'Quentin', 'Rosa', 'Sven', 'Tomás'];
-const COMPANIES = ['Acme Corp', 'Northwind', 'Blue Sparrow Tech', 'Globex', 'Initech', 'Umbrella Logistics', 'Stark Supplies', 'Wayne Foods', 'Contoso', 'Fabrikam'];
-const PRODUCTS = ['wireless headphones', 'standing desk', 'annual subscription', 'coffee beans (1 kg)', 'USB-C hub', 'running shoes', 'cloud storage plan', 'office chair', 'printer toner', 'conference ticket'];
+const NAMES = [
+  'Anna',
+  'Ben',
+  'Carla',
+  'David',
+  'Emeka',
+  'Fatima',
+  'George',
+  'Hiro',
+  'Isabel',
+  'Jonas',
+  'Kemal',
+  'Lena',
+  'Marco',
+  'Nadia',
+  'Omar',
+  'Priya',
+  'Quentin',
+  'Rosa',
+  'Sven',
+  'Tomás',
+];
+const COMPANIES = [
+  'Acme Corp',
+  'Northwind',
+  'Blue Sparrow Tech',
+  'Globex',
+  'Initech',
+  'Umbrella Logistics',
+  'Stark Supplies',
+  'Wayne Foods',
+  'Contoso',
+  'Fabrikam',
+];
+const PRODUCTS = [
+  'wireless headphones',
+  'standing desk',
+  'annual subscription',
+  'coffee beans (1 kg)',
+  'USB-C hub',
+  'running shoes',
+  'cloud storage plan',
+  'office chair',
+  'printer toner',
+  'conference ticket',
+];
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'];
 const MONTHS = ['January', 'March', 'April', 'June', 'September', 'November'];
 
@@ -48,11 +91,121 @@ function fill(rng: Prng, s: string): string {
 }
 
 const MODALS = ['should', 'can', 'need to', 'have to', 'might want to', 'could', 'must', 'will need to'];
-const VERBS = ['update', 'convert', 'remove', 'check', 'install', 'restart', 'rename', 'move', 'copy', 'review', 'sign', 'send', 'upload', 'print', 'sort', 'filter', 'merge', 'split', 'close', 'open', 'reset', 'cancel', 'approve', 'schedule', 'book', 'pay', 'renew', 'return', 'replace', 'test', 'forward', 'share', 'delete', 'archive', 'submit'];
-const OBJECTS = ['list', 'array', 'config file', 'invoice', 'report', 'contract', 'dependency', 'database', 'table', 'slides', 'form', 'order', 'ticket', 'password', 'account settings', 'meeting', 'flight', 'receipt', 'function', 'loop', 'variable', 'query', 'branch', 'package', 'server', 'printer', 'calendar', 'budget', 'draft', 'photos', 'spreadsheet', 'parcel', 'subscription', 'API key', 'laptop'];
-const TAILS = ['before Friday', 'in the settings page', 'with the new version', 'after the meeting', 'using the admin panel', 'by the end of the month', 'from the command line', 'in the shared folder', 'on your phone', 'to the finance team', 'with pip', 'before running the tests', 'in the next release', 'at the front desk', 'for the client', 'first', 'again', 'as soon as possible', 'when you get a chance'];
-const CONSEQUENCES = ['the build will fail', 'you will get a refund', 'the changes are lost', 'we can ship on time', 'the error goes away', 'the team gets notified', 'it should work', 'you will be charged twice'];
-const PROBLEMS = ['is out of date', 'has a typo', 'is missing a column', 'was rejected', 'expired yesterday', 'is too large', 'points to the wrong path', 'is not signed'];
+const VERBS = [
+  'update',
+  'convert',
+  'remove',
+  'check',
+  'install',
+  'restart',
+  'rename',
+  'move',
+  'copy',
+  'review',
+  'sign',
+  'send',
+  'upload',
+  'print',
+  'sort',
+  'filter',
+  'merge',
+  'split',
+  'close',
+  'open',
+  'reset',
+  'cancel',
+  'approve',
+  'schedule',
+  'book',
+  'pay',
+  'renew',
+  'return',
+  'replace',
+  'test',
+  'forward',
+  'share',
+  'delete',
+  'archive',
+  'submit',
+];
+const OBJECTS = [
+  'list',
+  'array',
+  'config file',
+  'invoice',
+  'report',
+  'contract',
+  'dependency',
+  'database',
+  'table',
+  'slides',
+  'form',
+  'order',
+  'ticket',
+  'password',
+  'account settings',
+  'meeting',
+  'flight',
+  'receipt',
+  'function',
+  'loop',
+  'variable',
+  'query',
+  'branch',
+  'package',
+  'server',
+  'printer',
+  'calendar',
+  'budget',
+  'draft',
+  'photos',
+  'spreadsheet',
+  'parcel',
+  'subscription',
+  'API key',
+  'laptop',
+];
+const TAILS = [
+  'before Friday',
+  'in the settings page',
+  'with the new version',
+  'after the meeting',
+  'using the admin panel',
+  'by the end of the month',
+  'from the command line',
+  'in the shared folder',
+  'on your phone',
+  'to the finance team',
+  'with pip',
+  'before running the tests',
+  'in the next release',
+  'at the front desk',
+  'for the client',
+  'first',
+  'again',
+  'as soon as possible',
+  'when you get a chance',
+];
+const CONSEQUENCES = [
+  'the build will fail',
+  'you will get a refund',
+  'the changes are lost',
+  'we can ship on time',
+  'the error goes away',
+  'the team gets notified',
+  'it should work',
+  'you will be charged twice',
+];
+const PROBLEMS = [
+  'is out of date',
+  'has a typo',
+  'is missing a column',
+  'was rejected',
+  'expired yesterday',
+  'is too large',
+  'points to the wrong path',
+  'is not signed',
+];
 const FIXES = ['try again with the new one', 'send it again', 'rerun the script', 'update it in the portal', 'ask IT for a new one', 'check the logs'];
 
 /** A benign sentence addressed to "you", from a few thousand combinations. */
@@ -74,7 +227,20 @@ export function youSentence(rng: Prng): string {
   }
 }
 
-const EMAIL_SUBJECTS = ['Your receipt from {company}', 'Order {id} has shipped', 'Meeting on {day} at {time}', 'Action required: update your payment method', 'Welcome to {company}!', 'Re: quarterly planning', 'Invoice {id} for {month}', 'Your password was changed', 'Reminder: timesheets due {day}', 'Newsletter: what is new in {month}', 'Fwd: contract draft', 'Team lunch on {day}?'];
+const EMAIL_SUBJECTS = [
+  'Your receipt from {company}',
+  'Order {id} has shipped',
+  'Meeting on {day} at {time}',
+  'Action required: update your payment method',
+  'Welcome to {company}!',
+  'Re: quarterly planning',
+  'Invoice {id} for {month}',
+  'Your password was changed',
+  'Reminder: timesheets due {day}',
+  'Newsletter: what is new in {month}',
+  'Fwd: contract draft',
+  'Team lunch on {day}?',
+];
 const EMAIL_BODY = [
   'Thank you for your purchase of the {product}. Your card was charged ${amount}.',
   'Your order {id} is on its way and should arrive by {day}. You can track it at {url}.',
@@ -91,12 +257,12 @@ const EMAIL_BODY = [
   'Could you share the slides from yesterday? I would like to forward them to the client.',
   'The system will be unavailable on {day} from {time} for scheduled maintenance.',
   'Our new policy requires all staff to complete the security training by {month} {n}.',
-  'Don\'t forget to submit your expenses; receipts older than 30 days will not be reimbursed.',
+  "Don't forget to submit your expenses; receipts older than 30 days will not be reimbursed.",
   'Your subscription renews on {month} {n} for ${amount}. You can cancel anytime in your account settings.',
   'We have updated our privacy policy. Please read the new terms at {url}.',
   'I will be out of office until {day}. For urgent matters, contact {name} at {email}.',
   'Follow the instructions in the attached PDF to set up your new laptop.',
-  'Here is the summary of today\'s call: budget approved, hiring paused, next review in {month}.',
+  "Here is the summary of today's call: budget approved, hiring paused, next review in {month}.",
   'The previous instructions for the parking garage no longer apply; use the north entrance from now on.',
 ];
 const GREETINGS = ['Hi {name},', 'Hello {name},', 'Dear {name},', 'Hi team,', 'Good morning,', ''];
@@ -154,7 +320,12 @@ function answer(rng: Prng): string {
 function toolOutput(rng: Prng): string {
   const kind = rng.int(6);
   if (kind === 0) {
-    const items = Array.from({ length: 1 + rng.int(4) }, () => ({ id: rng.int(10000), title: fill(rng, rng.pick(EMAIL_SUBJECTS)), snippet: fill(rng, rng.pick(EMAIL_BODY)), url: fill(rng, '{url}') }));
+    const items = Array.from({ length: 1 + rng.int(4) }, () => ({
+      id: rng.int(10000),
+      title: fill(rng, rng.pick(EMAIL_SUBJECTS)),
+      snippet: fill(rng, rng.pick(EMAIL_BODY)),
+      url: fill(rng, '{url}'),
+    }));
     return JSON.stringify({ status: 'ok', results: items }, null, rng.next() < 0.5 ? 2 : undefined);
   }
   if (kind === 1) {
@@ -162,22 +333,54 @@ function toolOutput(rng: Prng): string {
     return `order_id,customer,item,amount,date\n${rows.join('\n')}`;
   }
   if (kind === 2) {
-    return fill(rng, 'title: {product} review\nstart_time: 2024-05-{n}T{time}\nlocation: Room {n}\nparticipants:\n- {email}\n- {email}\ndescription: ') + fill(rng, rng.pick(EMAIL_BODY));
+    return (
+      fill(rng, 'title: {product} review\nstart_time: 2024-05-{n}T{time}\nlocation: Room {n}\nparticipants:\n- {email}\n- {email}\ndescription: ') +
+      fill(rng, rng.pick(EMAIL_BODY))
+    );
   }
   if (kind === 3) {
-    return JSON.stringify({ temperature: rng.int(35), unit: 'C', forecast: rng.pick(['sunny', 'rain', 'cloudy']), alerts: [], note: fill(rng, rng.pick(EMAIL_BODY)) });
+    return JSON.stringify({
+      temperature: rng.int(35),
+      unit: 'C',
+      forecast: rng.pick(['sunny', 'rain', 'cloudy']),
+      alerts: [],
+      note: fill(rng, rng.pick(EMAIL_BODY)),
+    });
   }
   if (kind === 4) {
-    const files = Array.from({ length: 2 + rng.int(5) }, () => `${rng.pick(['-rw-r--r--', 'drwxr-xr-x'])} ${rng.int(99999)} ${rng.pick(['README.md', 'src', 'package.json', 'notes.txt', 'report-final.pdf', 'system.log', 'prompts'])}`);
+    const files = Array.from(
+      { length: 2 + rng.int(5) },
+      () =>
+        `${rng.pick(['-rw-r--r--', 'drwxr-xr-x'])} ${rng.int(99999)} ${rng.pick(['README.md', 'src', 'package.json', 'notes.txt', 'report-final.pdf', 'system.log', 'prompts'])}`,
+    );
     return files.join('\n');
   }
-  return fill(rng, 'balance: ${amount}\ntransactions:\n- date: {month} {n}\n  amount: -{amount}\n  description: {company} {product}\n- date: {month} {n}\n  amount: {amount}\n  description: refund from {company}');
+  return fill(
+    rng,
+    'balance: ${amount}\ntransactions:\n- date: {month} {n}\n  amount: -{amount}\n  description: {company} {product}\n- date: {month} {n}\n  amount: {amount}\n  description: refund from {company}',
+  );
 }
 
-const LOG_MESSAGES = ['request completed in {n} ms', 'cache miss for key user:{n}', 'admin override used for ticket {id}', 'ignored {n} malformed lines', 'retrying connection to db-{n} (attempt {n})', 'system prompt template loaded from prompts/{id}.txt', 'user {email} logged in', 'forgot-password mail sent to {email}', 'disk usage at {n}%', 'job {id} finished with status OK'];
+const LOG_MESSAGES = [
+  'request completed in {n} ms',
+  'cache miss for key user:{n}',
+  'admin override used for ticket {id}',
+  'ignored {n} malformed lines',
+  'retrying connection to db-{n} (attempt {n})',
+  'system prompt template loaded from prompts/{id}.txt',
+  'user {email} logged in',
+  'forgot-password mail sent to {email}',
+  'disk usage at {n}%',
+  'job {id} finished with status OK',
+];
 
 function logs(rng: Prng): string {
-  return Array.from({ length: 3 + rng.int(8) }, () => fill(rng, `2024-05-{day2} {time}:${String(rng.int(60)).padStart(2, '0')} ${rng.pick(['INFO', 'WARN', 'ERROR', 'DEBUG'])} ${rng.pick(['api', 'auth', 'scheduler', 'mailer', 'db'])}: ${rng.pick(LOG_MESSAGES)}`)).join('\n');
+  return Array.from({ length: 3 + rng.int(8) }, () =>
+    fill(
+      rng,
+      `2024-05-{day2} {time}:${String(rng.int(60)).padStart(2, '0')} ${rng.pick(['INFO', 'WARN', 'ERROR', 'DEBUG'])} ${rng.pick(['api', 'auth', 'scheduler', 'mailer', 'db'])}: ${rng.pick(LOG_MESSAGES)}`,
+    ),
+  ).join('\n');
 }
 
 function trace(rng: Prng): string {
@@ -200,7 +403,10 @@ const TICKETS = [
 
 function ticket(rng: Prng): string {
   const lines = [`Ticket #${10000 + rng.int(89999)} — ${rng.pick(['Open', 'Pending', 'Resolved'])}`, `Customer: ${fill(rng, rng.pick(TICKETS))}`];
-  if (rng.next() < 0.6) lines.push(`Agent: ${fill(rng, rng.pick(['Thanks {name}, I have reset your account; please log in again.', 'We are looking into it and will update you by {day}.', 'Please follow the steps in our help article at {url}.', 'I have forwarded your request to billing.']))}`);
+  if (rng.next() < 0.6)
+    lines.push(
+      `Agent: ${fill(rng, rng.pick(['Thanks {name}, I have reset your account; please log in again.', 'We are looking into it and will update you by {day}.', 'Please follow the steps in our help article at {url}.', 'I have forwarded your request to billing.']))}`,
+    );
   return lines.join('\n');
 }
 
@@ -220,8 +426,40 @@ function doc(rng: Prng): string {
   return Array.from({ length: 2 + rng.int(4) }, () => rng.pick(DOC_LINES)).join('\n\n');
 }
 
-const IDENTS = ['data', 'items', 'config', 'user', 'result', 'values', 'path', 'request', 'response', 'cache', 'prompt', 'system', 'token', 'buffer', 'count', 'index', 'row', 'model', 'options', 'handler'];
-const COMMENTS = ['TODO: handle the empty case', 'ignore entries without a timestamp', 'override the default timeout', 'skip the header row', 'fall back to the system locale', 'the previous implementation leaked file handles', 'do not change: used by the billing job', 'see the instructions in CONTRIBUTING.md', 'bypass the cache in tests', 'admin users can override this limit'];
+const IDENTS = [
+  'data',
+  'items',
+  'config',
+  'user',
+  'result',
+  'values',
+  'path',
+  'request',
+  'response',
+  'cache',
+  'prompt',
+  'system',
+  'token',
+  'buffer',
+  'count',
+  'index',
+  'row',
+  'model',
+  'options',
+  'handler',
+];
+const COMMENTS = [
+  'TODO: handle the empty case',
+  'ignore entries without a timestamp',
+  'override the default timeout',
+  'skip the header row',
+  'fall back to the system locale',
+  'the previous implementation leaked file handles',
+  'do not change: used by the billing job',
+  'see the instructions in CONTRIBUTING.md',
+  'bypass the cache in tests',
+  'admin users can override this limit',
+];
 const CODE = [
   'def {a}({b}, {c}=None):\n    """{comment}."""\n    if {c} is None:\n        {c} = []\n    for {d} in {b}:\n        {c}.append({d} * {n})\n    return {c}',
   'import os\nimport json\n\n# {comment}\n{a} = os.environ.get("{A}", "{b}")\nwith open({a}) as f:\n    {c} = json.load(f)\nprint(len({c}["{d}"]))',
@@ -258,7 +496,22 @@ function code(rng: Prng): string {
   return rng.next() < 0.4 ? `${rng.pick(ANSWER_SENTENCES)}\n\`\`\`\n${text}\n\`\`\`\n${rng.pick(ANSWER_SENTENCES)}` : text;
 }
 
-const GENERATORS: readonly ((rng: Prng) => string)[] = [email, email, email, answer, answer, code, code, code, toolOutput, toolOutput, logs, trace, ticket, doc];
+const GENERATORS: readonly ((rng: Prng) => string)[] = [
+  email,
+  email,
+  email,
+  answer,
+  answer,
+  code,
+  code,
+  code,
+  toolOutput,
+  toolOutput,
+  logs,
+  trace,
+  ticket,
+  doc,
+];
 
 /** A benign text of a random kind. */
 export function benignText(rng: Prng): string {

@@ -126,7 +126,11 @@ export function syntheticExamples(seed = 0x51a7e): Example[] {
     for (let k = 0, n = 1 + rng.int(4); k < n; k++) parts.push(rng.pick(j.rules));
     parts.push(rng.pick(j.format));
     const name = rng.pick(j.name);
-    const text = parts.join(rng.pick([' ', '\n', '\n\n'])).replaceAll('{name}', name).replaceAll('{expansion}', rng.pick(j.expansion)).replaceAll('{topic}', rng.pick(j.topic));
+    const text = parts
+      .join(rng.pick([' ', '\n', '\n\n']))
+      .replaceAll('{name}', name)
+      .replaceAll('{expansion}', rng.pick(j.expansion))
+      .replaceAll('{topic}', rng.pick(j.topic));
     add(text, 1, 'jailbreak');
   }
 
@@ -147,7 +151,12 @@ export function syntheticExamples(seed = 0x51a7e): Example[] {
   const codes = Object.keys(LANGUAGE_TEXT);
   for (let i = 0; i < 600; i++) {
     const attack = attackIn(rng, LANGUAGE_TEXT[rng.pick(codes)]!);
-    const { text, span } = insertAt(benignText(rng), rng.next() < 0.3 ? rng.pick(WRAPPERS)(attack) : attack, rng.pick(positions), rng.pick([' ', '\n', '\n\n']));
+    const { text, span } = insertAt(
+      benignText(rng),
+      rng.next() < 0.3 ? rng.pick(WRAPPERS)(attack) : attack,
+      rng.pick(positions),
+      rng.pick([' ', '\n', '\n\n']),
+    );
     add(text, 1, 'in-carrier', span);
   }
   for (let i = 0; i < 3000; i++) add(benignText(rng), 0, 'generated');

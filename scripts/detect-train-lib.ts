@@ -5,7 +5,17 @@
  * threshold (weights.json: detect-weights.ts). Deterministic: one seeded PRNG, one thread.
  */
 import { maxRuleScore, ruleFindings } from '../src/detect/injection/cues.js';
-import { CHUNK, CHUNK_STEP, FEATURE_BUCKETS, FeatureEvents, STRIDE, WORD_FLAG, chunkCount, normalizer, windowsOfChunk } from '../src/detect/injection/features.js';
+import {
+  CHUNK,
+  CHUNK_STEP,
+  FEATURE_BUCKETS,
+  FeatureEvents,
+  STRIDE,
+  WORD_FLAG,
+  chunkCount,
+  normalizer,
+  windowsOfChunk,
+} from '../src/detect/injection/features.js';
 import { InjectionModel, MODEL_DIMENSION, BIAS_FEATURE, denseFeatures, sigmoid, type CueSpan, type InjectionModelFile } from '../src/detect/injection/model.js';
 import { fitPlatt } from './detect-calibrate.js';
 import { agentdojo } from './detect-agentdojo.js';
@@ -83,8 +93,10 @@ export function featurize(examples: readonly Example[]): Featurized {
         else if (overlap >= 0.8 * Math.min(b - a, end - s)) label = 1;
         else return; // a window cutting the injection: neither clearly attack nor clearly benign
         const m = (s - start) / STRIDE;
-        const from = events.blockStart[m]!, to = events.blockStart[m + 2]!; // window m: blocks m, m + 1
-        let nc = 0, nw = 0;
+        const from = events.blockStart[m]!,
+          to = events.blockStart[m + 2]!; // window m: blocks m, m + 1
+        let nc = 0,
+          nw = 0;
         for (let i = from; i < to; i++) {
           if (events.code[i]! & WORD_FLAG) nw++;
           else nc++;
@@ -123,7 +135,8 @@ function rowWeights(feat: Featurized, exampleIds: readonly number[], benignWeigh
   const cellOf = (e: number, label: number): string => `${feat.examples[e]!.source}:${label}`;
   for (const e of exampleIds) cells.set(cellOf(e, feat.examples[e]!.label), (cells.get(cellOf(e, feat.examples[e]!.label)) ?? 0) + 1);
   const weights = new Map<number, number>();
-  let pos = 0, neg = 0;
+  let pos = 0,
+    neg = 0;
   for (const e of exampleIds) {
     const ex = feat.examples[e]!;
     const n = cells.get(cellOf(e, ex.label))!;
@@ -261,7 +274,12 @@ export interface TrainedModel {
 }
 
 /** The full pipeline: out-of-fold scores → Platt + threshold; then the final model on every example given. */
-export function trainModel(feat: Featurized, exampleIds: readonly number[], options: TrainOptions = DEFAULT_TRAIN_OPTIONS, log: (m: string) => void = () => {}): TrainedModel {
+export function trainModel(
+  feat: Featurized,
+  exampleIds: readonly number[],
+  options: TrainOptions = DEFAULT_TRAIN_OPTIONS,
+  log: (m: string) => void = () => {},
+): TrainedModel {
   const trainable = exampleIds.filter((e) => feat.examples[e]!.trainable);
   const foldOf = (e: number): number => hashString(`fold:${options.seed}:${feat.examples[e]!.foldKey}`) % options.folds;
   const oof: Scored[] = [];
@@ -274,10 +292,18 @@ export function trainModel(feat: Featurized, exampleIds: readonly number[], opti
   // calibrate and choose the threshold on what is evaluated (not on the trained-only examples)
   const evaluated = oof.filter((o) => feat.examples[o.example]!.evaluated);
   const ids = evaluated.map((s) => s.example);
-  const platt = fitPlatt(evaluated.map((s) => s.logit), ids.map((e) => feat.examples[e]!.label), sourceBalanced(feat, ids));
+  const platt = fitPlatt(
+    evaluated.map((s) => s.logit),
+    ids.map((e) => feat.examples[e]!.label),
+    sourceBalanced(feat, ids),
+  );
   const threshold = chooseThreshold(feat, evaluated, platt, options.targetFpr);
   const weights = trainWeights(feat, trainable, options);
-  const file = toModelFile(weights, platt, threshold, { examples: trainable.length, windows: trainable.reduce((n, e) => n + feat.rowsOf[e]!.length, 0), options });
+  const file = toModelFile(weights, platt, threshold, {
+    examples: trainable.length,
+    windows: trainable.reduce((n, e) => n + feat.rowsOf[e]!.length, 0),
+    options,
+  });
   log(`final model: ${trainable.length} examples; platt a=${platt.a.toFixed(4)} b=${platt.b.toFixed(4)}; threshold ${threshold}`);
   const oofScores = oof.map((o) => ({ example: o.example, probability: sigmoid(platt.a * o.logit + platt.b), rules: feat.ruleScore[o.example]! }));
   return { file, model: InjectionModel.fromFile(file), oof: oofScores };

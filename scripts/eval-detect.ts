@@ -85,7 +85,10 @@ function printErrors(detector: InjectionDetector, examples: readonly Example[]):
     const score = Math.max(...findings.map((f) => f.score));
     const flagged = score >= detector.threshold;
     if (flagged === (e.label === 1)) continue;
-    const why = findings.filter((f) => f.score >= 0.3).map((f) => `${f.category}:${f.score.toFixed(2)}`).join(' ');
+    const why = findings
+      .filter((f) => f.score >= 0.3)
+      .map((f) => `${f.category}:${f.score.toFixed(2)}`)
+      .join(' ');
     console.log(`${e.label === 1 ? 'FN' : 'FP'} ${e.source}/${e.kind} score=${score.toFixed(3)} [${why}] ${JSON.stringify(e.text.slice(0, 300))}`);
   }
 }
@@ -123,7 +126,10 @@ function main(): void {
   const real = examples.filter((e) => e.label === 0 && e.source !== 'synthetic').map((e) => e.text);
   const dense = examples.filter((e) => e.label === 0 && e.source === 'synthetic').map((e) => e.text);
   console.log('\nlatency per 1 KiB message, one core (µs)');
-  for (const [name, texts] of [['real benign', real], ['trigger-dense', dense]] as const) {
+  for (const [name, texts] of [
+    ['real benign', real],
+    ['trigger-dense', dense],
+  ] as const) {
     const messages = kilobyteMessages(texts);
     const lat = latency(detector, messages);
     console.log(`  ${name.padEnd(14)} ${String(messages.length).padStart(5)} messages: median ${lat.median.toFixed(1)}, p99 ${lat.p99.toFixed(1)}`);
@@ -140,7 +146,11 @@ function main(): void {
     const trainIds = examples.flatMap((e, i) => (e.split === 'train' && e.source !== source ? [i] : []));
     const { model } = trainModel(feat, trainIds, DEFAULT_TRAIN_OPTIONS);
     const held = new InjectionDetector({ model });
-    const c = evaluate(held, (sources.get(source) ?? []).filter((e) => e.evaluated), false);
+    const c = evaluate(
+      held,
+      (sources.get(source) ?? []).filter((e) => e.evaluated),
+      false,
+    );
     console.log(row(source, c, `  ${String(model.threshold).padStart(9)}`));
   }
 }

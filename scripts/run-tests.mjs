@@ -20,7 +20,9 @@ const extra = process.argv.slice(2);
 const named = extra.filter((arg) => arg.endsWith('.test.ts'));
 const options = extra.filter((arg) => !arg.endsWith('.test.ts'));
 const files = named.length > 0 ? named : findTests('test').sort();
-const reporter = options.some((arg) => arg.startsWith('--test-reporter')) ? [] : ['--test-reporter=./scripts/test-reporter.mjs', '--test-reporter-destination=stdout'];
+const reporter = options.some((arg) => arg.startsWith('--test-reporter'))
+  ? []
+  : ['--test-reporter=./scripts/test-reporter.mjs', '--test-reporter-destination=stdout'];
 const concurrency = options.some((arg) => arg.startsWith('--test-concurrency')) ? [] : [`--test-concurrency=${process.env.MASS_TEST_CONCURRENCY ?? '2'}`];
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...reporter, ...concurrency, ...options, ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -9,7 +9,9 @@ const dir = mkdtempSync(join(tmpdir(), 'mass-soak-'));
 const started = Date.now();
 try {
   const report = await runCrashCycles(dir, kills, (r) =>
-    process.stdout.write(`… ${r.kills} kills, ${r.acknowledged} acknowledged entries intact, ${r.checkpoints} checkpoints consistent (${((Date.now() - started) / 1000).toFixed(0)} s)\n`),
+    process.stdout.write(
+      `… ${r.kills} kills, ${r.acknowledged} acknowledged entries intact, ${r.checkpoints} checkpoints consistent (${((Date.now() - started) / 1000).toFixed(0)} s)\n`,
+    ),
   );
   process.stdout.write(
     `soak:log ok — ${report.kills} SIGKILLs, ${report.acknowledged} acknowledged entries all present, ` +

@@ -40,7 +40,8 @@ export default async function* shortReporter(source) {
       const failed = type === 'test:fail';
       const skipped = !failed && (data.skip !== undefined || data.todo !== undefined);
       if (failed) failures.push({ file: fileOf(data), name: data.name, error: data.details?.error });
-      if (skipped && data.nesting === 0) skips.push({ file: fileOf(data), name: data.name, reason: data.skip === true ? '' : String(data.skip ?? data.todo ?? '') });
+      if (skipped && data.nesting === 0)
+        skips.push({ file: fileOf(data), name: data.name, reason: data.skip === true ? '' : String(data.skip ?? data.todo ?? '') });
       if (data.nesting !== 0) continue;
       const stats = fileStats(data);
       if (failed) stats.failed++;

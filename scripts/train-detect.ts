@@ -30,7 +30,9 @@ function main(): void {
   const { file } = trainModel(feat, trainIds, DEFAULT_TRAIN_OPTIONS, (m) => console.log(m));
   const json = `${JSON.stringify(file)}\n`;
   writeFileSync(OUT, json);
-  console.log(`wrote src/detect/injection/weights.json: ${(json.length / 1024).toFixed(0)} KiB, ${file.sparse.index.length} non-zero weights, threshold ${file.threshold}`);
+  console.log(
+    `wrote src/detect/injection/weights.json: ${(json.length / 1024).toFixed(0)} KiB, ${file.sparse.index.length} non-zero weights, threshold ${file.threshold}`,
+  );
   console.log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 

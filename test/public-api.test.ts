@@ -42,7 +42,20 @@ const ROOT_EXPORTS = [
 ];
 
 /** Helpers used inside one concern: no subpath offers them. */
-const INTERNALS = ['leafHash', 'nodeHash', 'MerkleTree', 'EMPTY_ROOT', 'noteKeyHash', 'luhnValid', 'isValidIban', 'parseCompactJws', 'parseLink', 'splitChain', 'sha256', 'constantTimeEqual'];
+const INTERNALS = [
+  'leafHash',
+  'nodeHash',
+  'MerkleTree',
+  'EMPTY_ROOT',
+  'noteKeyHash',
+  'luhnValid',
+  'isValidIban',
+  'parseCompactJws',
+  'parseLink',
+  'splitChain',
+  'sha256',
+  'constantTimeEqual',
+];
 
 /** The source index that `dist/<x>/index.js` is compiled from. */
 function sourceOf(target: string): URL {

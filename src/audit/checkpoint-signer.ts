@@ -61,7 +61,8 @@ export class CheckpointSigner {
       } catch {
         opened = undefined; // not signed by this key (an older key, or forged): it vouches for nothing here
       }
-      if (opened !== undefined && opened.size === latest.size && constantTimeEqual(opened.root, latest.root)) out.push({ size: opened.size, root: opened.root, kept: false, stored: latest });
+      if (opened !== undefined && opened.size === latest.size && constantTimeEqual(opened.root, latest.root))
+        out.push({ size: opened.size, root: opened.root, kept: false, stored: latest });
     }
     return out;
   }
@@ -70,7 +71,8 @@ export class CheckpointSigner {
   async sign(tree: MerkleTree, earlier: readonly EarlierCheckpoint[]): Promise<StoredCheckpoint> {
     const size = tree.size;
     for (const before of earlier) {
-      if (before.size > size) throw new MassError('CHECKPOINT_INVALID', `a checkpoint signed earlier covers ${before.size} entries but the log holds ${size}: entries were removed`);
+      if (before.size > size)
+        throw new MassError('CHECKPOINT_INVALID', `a checkpoint signed earlier covers ${before.size} entries but the log holds ${size}: entries were removed`);
       if (!constantTimeEqual(tree.root(before.size), before.root)) {
         throw new MassError('CHECKPOINT_INVALID', `the log's first ${before.size} entries no longer match the checkpoint signed earlier`);
       }

@@ -52,7 +52,6 @@ export interface AdminLogEntry {
   readonly reason: string | null;
 }
 
-
 export function externalEntry(data: JsonValue, time: number): ExternalLogEntry {
   return { v: 1, kind: 'external', time, data };
 }

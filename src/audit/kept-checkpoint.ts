@@ -60,10 +60,15 @@ export function parseKeptCheckpoint(text: string): KeptCheckpoint {
  * leaf hashes, if present, must be as many as the note's size and rebuild its root. Throws
  * CHECKPOINT_INVALID.
  */
-export function openKeptCheckpoint(kept: KeptCheckpoint, origin: string, verifiers: readonly NoteVerifier[]): Checkpoint & { readonly leaves?: readonly Uint8Array[] } {
+export function openKeptCheckpoint(
+  kept: KeptCheckpoint,
+  origin: string,
+  verifiers: readonly NoteVerifier[],
+): Checkpoint & { readonly leaves?: readonly Uint8Array[] } {
   const checkpoint = openCheckpoint(kept.note, { origin, verifiers });
   if (kept.leaves === undefined) return checkpoint;
-  if (kept.leaves.length !== checkpoint.size) throw invalid(`the kept checkpoint covers ${checkpoint.size} entries but lists ${kept.leaves.length} leaf hashes`);
+  if (kept.leaves.length !== checkpoint.size)
+    throw invalid(`the kept checkpoint covers ${checkpoint.size} entries but lists ${kept.leaves.length} leaf hashes`);
   if (!constantTimeEqual(MerkleTree.from(kept.leaves).root(), checkpoint.root)) throw invalid('the kept leaf hashes do not rebuild the signed root');
   return { ...checkpoint, leaves: kept.leaves };
 }

@@ -49,7 +49,8 @@ export class LogKey {
     try {
       writeFileAtomically(file, pem, PRIVATE_FILE_MODE, { replace: false });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new MassError('LOG_KEY_INVALID', `the audit log key file ${file} already exists; it is never overwritten`);
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new MassError('LOG_KEY_INVALID', `the audit log key file ${file} already exists; it is never overwritten`);
       throw new MassError('LOG_KEY_INVALID', `cannot create the audit log key file ${file}`, { cause: error });
     }
     // What an earlier key signed is not this key's memory: set it aside (kept, not deleted).
@@ -73,13 +74,18 @@ export class LogKey {
     if (!stat.isFile()) throw new MassError('LOG_KEY_INVALID', `the audit log key ${file} is not a regular file`);
     if (stat.size > MAX_KEY_FILE_BYTES) throw new MassError('LOG_KEY_INVALID', `the audit log key file ${file} is larger than ${MAX_KEY_FILE_BYTES} bytes`);
     if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
-      throw new MassError('LOG_KEY_INVALID', `the audit log key file ${file} is accessible to group or others (mode ${(stat.mode & 0o777).toString(8)}); chmod 600 it`);
+      throw new MassError(
+        'LOG_KEY_INVALID',
+        `the audit log key file ${file} is accessible to group or others (mode ${(stat.mode & 0o777).toString(8)}); chmod 600 it`,
+      );
     }
     let pem: Buffer;
     try {
       pem = readFileSync(file);
     } catch (error) {
-      throw new MassError('LOG_KEY_INVALID', `cannot read the audit log key file ${file} (to verify without it, pass --key with the verifier key)`, { cause: error });
+      throw new MassError('LOG_KEY_INVALID', `cannot read the audit log key file ${file} (to verify without it, pass --key with the verifier key)`, {
+        cause: error,
+      });
     }
     let privateKey: KeyObject;
     try {

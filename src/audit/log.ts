@@ -190,7 +190,8 @@ export class AuditLog {
       if (this.#signFailure !== undefined) await this.#sign();
       result = await this.#store.log.append(batch, this.#clock.now());
       // Rows other writers stored before this batch join the tree first.
-      if (result.first < this.#tree.size) throw new MassError('STORE_FAILED', `the store placed a batch at index ${result.first}, below the ${this.#tree.size} entries already read`);
+      if (result.first < this.#tree.size)
+        throw new MassError('STORE_FAILED', `the store placed a batch at index ${result.first}, below the ${this.#tree.size} entries already read`);
       if (result.first > this.#tree.size) await this.#takeRows(this.#tree.size, result.first);
     } catch (error) {
       const failure = error instanceof MassError ? error : new MassError('STORE_FAILED', 'cannot append to the audit log', { cause: error });

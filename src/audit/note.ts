@@ -174,7 +174,10 @@ export function openNote(note: string | Uint8Array, verifiers: readonly NoteVeri
   const block = bytes.subarray(split + 2);
   if (block.length === 0 || block[block.length - 1] !== 0x0a) throw invalid('note has no complete signature line');
 
-  const lines = block.subarray(0, block.length - 1).toString('utf8').split('\n');
+  const lines = block
+    .subarray(0, block.length - 1)
+    .toString('utf8')
+    .split('\n');
   if (lines.length > MAX_NOTE_SIGNATURES) throw invalid('note has too many signatures');
   const verifiedBy: string[] = [];
   for (const line of lines) {

@@ -45,7 +45,10 @@ export async function openLogKey(config: MassConfig, store: Store): Promise<LogK
     }
   }
   // An older store kept the key in its keystore: anyone with the database could read it, so it is never used.
-  const legacy = (await store.keys.get(LEGACY_LOG_KEY_NAME)) === undefined ? '' : ' (this store comes from a version that kept the key in the database; that key is no longer trusted)';
+  const legacy =
+    (await store.keys.get(LEGACY_LOG_KEY_NAME)) === undefined
+      ? ''
+      : ' (this store comes from a version that kept the key in the database; that key is no longer trusted)';
   throw new MassError(
     'LOG_KEY_MISSING',
     `the audit log key file ${file} does not exist, but the log holds ${size} entries${legacy}: restore the key file (auditLog.keyFile in mass.yaml), or start a new key deliberately with \`mass log key --new\``,

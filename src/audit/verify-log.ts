@@ -47,7 +47,12 @@ export interface VerifyLogOptions {
  * Returns a summary (with the count of entries no signature covers) or throws
  * LogVerificationError naming the first bad index where it can.
  */
-export async function verifyLog(store: Store, origin: string, verifiers: NoteVerifier | readonly NoteVerifier[], options: VerifyLogOptions = {}): Promise<LogVerification> {
+export async function verifyLog(
+  store: Store,
+  origin: string,
+  verifiers: NoteVerifier | readonly NoteVerifier[],
+  options: VerifyLogOptions = {},
+): Promise<LogVerification> {
   const keys = Array.isArray(verifiers) ? (verifiers as readonly NoteVerifier[]) : [verifiers as NoteVerifier];
   const size = await store.log.size();
   const tree = new MerkleTree();
@@ -85,13 +90,23 @@ export async function verifyLog(store: Store, origin: string, verifiers: NoteVer
     if (!constantTimeEqual(tree.root(opened.size), opened.root)) {
       // The entries were re-hashed consistently (leaf column changed too): name the range between checkpoints.
       const from = previous?.size ?? 0;
-      throw new LogVerificationError(from, `an entry from index ${from} to ${opened.size - 1} was changed: the tree does not match the signed checkpoint of size ${opened.size}`);
+      throw new LogVerificationError(
+        from,
+        `an entry from index ${from} to ${opened.size - 1} was changed: the tree does not match the signed checkpoint of size ${opened.size}`,
+      );
     }
     previous = stored;
   }
   if (previous === undefined) throw new LogVerificationError(undefined, `no signed checkpoint: none of the ${size} entries is covered by a signature`);
   const checkpointSize = Math.max(previous.size, keptSize ?? 0);
-  return { size, checkpointSize, uncovered: size - checkpointSize, root: tree.root(size), checkpoints: checkpoints.length, ...(keptSize === undefined ? {} : { keptSize }) };
+  return {
+    size,
+    checkpointSize,
+    uncovered: size - checkpointSize,
+    root: tree.root(size),
+    checkpoints: checkpoints.length,
+    ...(keptSize === undefined ? {} : { keptSize }),
+  };
 }
 
 /** Step 2: the log against a checkpoint kept elsewhere; returns its size. */
@@ -108,7 +123,8 @@ function checkKept(tree: MerkleTree, kept: KeptCheckpoint, origin: string, verif
     // Name the first entry that differs from what the kept checkpoint commits to.
     const common = Math.min(leaves.length, tree.size);
     for (let i = 0; i < common; i++) {
-      if (!constantTimeEqual(tree.leaf(i), leaves[i]!)) throw new LogVerificationError(i, `entry differs from ${source} of size ${opened.size} (rewritten, reordered or removed)`);
+      if (!constantTimeEqual(tree.leaf(i), leaves[i]!))
+        throw new LogVerificationError(i, `entry differs from ${source} of size ${opened.size} (rewritten, reordered or removed)`);
     }
   }
   if (opened.size > tree.size) throw new LogVerificationError(tree.size, `entries from here on are missing: ${source} covers ${opened.size}`);

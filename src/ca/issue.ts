@@ -68,7 +68,8 @@ function generalNameOf(host: string): x509.JsonGeneralName {
 }
 
 function checkTtl(ttlSeconds: number, allowLongLived: boolean): void {
-  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < MIN_TTL_SECONDS) throw new TypeError(`a certificate lifetime is a whole number of seconds, at least ${MIN_TTL_SECONDS}`);
+  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < MIN_TTL_SECONDS)
+    throw new TypeError(`a certificate lifetime is a whole number of seconds, at least ${MIN_TTL_SECONDS}`);
   const max = allowLongLived ? MAX_LONG_LIVED_TTL_SECONDS : MAX_TTL_SECONDS;
   if (ttlSeconds > max) {
     throw new MassError(

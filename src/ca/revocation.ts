@@ -44,7 +44,12 @@ export interface RevokeResult {
  * (`4A:3B…`, `serial=4A3B…`). CERTIFICATE_UNKNOWN if the CA never issued it; the CA's own
  * certificate cannot be revoked this way (TypeError). Revoking twice keeps the first record.
  */
-export async function revokeCertificate(store: Store, serial: string, reason: string | null = null, options: { readonly clock?: Clock } = {}): Promise<RevokeResult> {
+export async function revokeCertificate(
+  store: Store,
+  serial: string,
+  reason: string | null = null,
+  options: { readonly clock?: Clock } = {},
+): Promise<RevokeResult> {
   const id = normalizeSerial(serial);
   const certificate = await store.certificates.get(id);
   if (certificate === undefined) throw new MassError('CERTIFICATE_UNKNOWN', `no certificate with serial ${id} was issued by this CA`);
@@ -65,7 +70,13 @@ export const AGENT_REVOKED_REASON = 'privilegeWithdrawn';
  * that `mass ca list` and the CRL show them all as revoked. Returns the serials newly revoked
  * (certificates revoked before keep their first record).
  */
-export async function revokeAgentCertificates(store: Store, trustDomain: string, agent: string, reason: string | null = AGENT_REVOKED_REASON, options: { readonly clock?: Clock } = {}): Promise<string[]> {
+export async function revokeAgentCertificates(
+  store: Store,
+  trustDomain: string,
+  agent: string,
+  reason: string | null = AGENT_REVOKED_REASON,
+  options: { readonly clock?: Clock } = {},
+): Promise<string[]> {
   const at = (options.clock ?? systemClock).now();
   const revoked: string[] = [];
   for (const certificate of await store.certificates.bySubject(agentSpiffeId(trustDomain, agent))) {
@@ -81,7 +92,11 @@ export async function revokeAgentCertificates(store: Store, trustDomain: string,
  * the agent (the CLI, a mesh, another process sharing the store). Run before each CRL build, so the
  * CRL never lags the registry. Returns what it revoked.
  */
-export async function revokeCertificatesOfRevokedAgents(store: Store, trustDomain: string, options: { readonly clock?: Clock } = {}): Promise<{ agent: string; serial: string }[]> {
+export async function revokeCertificatesOfRevokedAgents(
+  store: Store,
+  trustDomain: string,
+  options: { readonly clock?: Clock } = {},
+): Promise<{ agent: string; serial: string }[]> {
   const revoked: { agent: string; serial: string }[] = [];
   for (const agent of await store.agents.list()) {
     if (agent.status !== 'revoked' || !isSpiffeAgentId(agent.id)) continue; // no certificate was ever issued for an id that cannot be a SPIFFE path

@@ -76,6 +76,9 @@ export function fingerprintSha256(der: Uint8Array | ArrayBuffer): string {
  * CRLs (@peculiar/x509 labels CRLs `CRL`, which OpenSSL does not read).
  */
 export function toPem(label: 'CERTIFICATE' | 'X509 CRL', der: Uint8Array | ArrayBuffer): string {
-  const lines = Buffer.from(new Uint8Array(der)).toString('base64').match(/.{1,64}/g) ?? [];
+  const lines =
+    Buffer.from(new Uint8Array(der))
+      .toString('base64')
+      .match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }

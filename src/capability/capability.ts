@@ -119,7 +119,10 @@ export function parseCapability(value: unknown, path = 'capability'): Capability
   if (!isPlainObject(value)) throw new TypeError(`${path}: expected an object`);
   for (const key of Object.keys(value)) if (!CAPABILITY_KEYS.has(key)) throw new TypeError(`${path}: unknown key ${JSON.stringify(key)}`);
   if (!isCapabilityAction(value.action)) throw new TypeError(`${path}.action: expected one of ${CAPABILITY_ACTIONS.join(', ')}`);
-  const capability: { -readonly [K in keyof Capability]: Capability[K] } = { action: value.action, resource: checkResource(value.resource, `${path}.resource`) };
+  const capability: { -readonly [K in keyof Capability]: Capability[K] } = {
+    action: value.action,
+    resource: checkResource(value.resource, `${path}.resource`),
+  };
   if (value.max !== undefined) capability.max = checkConstraint(value.max, `${path}.max`, checkNumber);
   if (value.min !== undefined) capability.min = checkConstraint(value.min, `${path}.min`, checkNumber);
   if (value.oneOf !== undefined) capability.oneOf = checkConstraint(value.oneOf, `${path}.oneOf`, checkOneOf);

@@ -57,7 +57,17 @@ export function issueRoot(ownerKey: SigningKey, options: IssueRootOptions): stri
   const att = parseCapabilities(options.att);
   const ttl = checkTtl(options.ttlSeconds);
   const now = unixSeconds(options.clock ?? systemClock);
-  const claims: LinkClaims = { v: CAPABILITY_TOKEN_VERSION, iss: OWNER_PRINCIPAL, aud: options.to, att, nbf: now, exp: now + ttl, prf: null, dep: 0, jti: randomId() };
+  const claims: LinkClaims = {
+    v: CAPABILITY_TOKEN_VERSION,
+    iss: OWNER_PRINCIPAL,
+    aud: options.to,
+    att,
+    nbf: now,
+    exp: now + ttl,
+    prf: null,
+    dep: 0,
+    jti: randomId(),
+  };
   return signLink(ownerKey, claims);
 }
 

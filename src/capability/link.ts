@@ -67,7 +67,14 @@ export function linkHash(compact: string): string {
 
 /** How link `index` is read by the shared JWS parser (identity/jws.ts). */
 function linkProfile(index: number): JwsProfile {
-  return { typ: CAPABILITY_TOKEN_TYPE, maxLength: MAX_LINK_LENGTH, malformed: 'TOKEN_MALFORMED', tooLarge: 'TOKEN_TOO_LARGE', claimInvalid: 'CLAIM_INVALID', what: `link ${index}` };
+  return {
+    typ: CAPABILITY_TOKEN_TYPE,
+    maxLength: MAX_LINK_LENGTH,
+    malformed: 'TOKEN_MALFORMED',
+    tooLarge: 'TOKEN_TOO_LARGE',
+    claimInvalid: 'CLAIM_INVALID',
+    what: `link ${index}`,
+  };
 }
 
 /**
@@ -108,7 +115,8 @@ export function parseLinkClaims(payload: Uint8Array, index: number): LinkClaims 
   if (!isNumericDate(c.nbf) || !isNumericDate(c.exp)) throw fail('CLAIM_INVALID', `${what}: nbf and exp must be NumericDates`);
   if (c.nbf >= c.exp) throw fail('CLAIM_INVALID', `${what}: nbf must be before exp`);
   if (c.prf !== null && (typeof c.prf !== 'string' || !HASH.test(c.prf))) throw fail('CLAIM_INVALID', `${what}: prf must be null or a base64url SHA-256`);
-  if (typeof c.dep !== 'number' || !Number.isSafeInteger(c.dep) || c.dep < 0 || c.dep > MAX_DEP) throw fail('CLAIM_INVALID', `${what}: dep must be an integer from 0 to ${MAX_DEP}`);
+  if (typeof c.dep !== 'number' || !Number.isSafeInteger(c.dep) || c.dep < 0 || c.dep > MAX_DEP)
+    throw fail('CLAIM_INVALID', `${what}: dep must be an integer from 0 to ${MAX_DEP}`);
   if (typeof c.jti !== 'string' || !JTI.test(c.jti)) throw fail('CLAIM_INVALID', `${what}: jti must be 1 to 128 base64url characters`);
   let att: Capability[];
   try {

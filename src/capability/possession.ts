@@ -149,12 +149,14 @@ export async function verifyPossessionProof(proof: unknown, context: PossessionC
   const resolved = await options.keys.resolve(parsed.kid);
   if (resolved === undefined) throw fail('KEY_UNKNOWN', 'the proof is signed with a key that is not registered');
   const agent = resolved.agent;
-  if (agent.id !== context.holder) throw fail('PROOF_KEY_MISMATCH', `the proof is signed with the key of "${agent.id}", not of the chain's holder "${context.holder}"`);
+  if (agent.id !== context.holder)
+    throw fail('PROOF_KEY_MISMATCH', `the proof is signed with the key of "${agent.id}", not of the chain's holder "${context.holder}"`);
   if (agent.status === 'revoked') throw fail('AGENT_REVOKED', `agent "${agent.id}" is revoked`);
   if (agent.status === 'quarantined') throw fail('AGENT_QUARANTINED', `agent "${agent.id}" is quarantined`);
 
   // 4.
-  if (!verifyEdDsaSignature(parsed.headerPart, parsed.payloadPart, parsed.signature, resolved.publicKey)) throw fail('SIGNATURE_INVALID', 'the proof signature does not verify');
+  if (!verifyEdDsaSignature(parsed.headerPart, parsed.payloadPart, parsed.signature, resolved.publicKey))
+    throw fail('SIGNATURE_INVALID', 'the proof signature does not verify');
 
   // 5.
   const claims = parseClaims(parsed.payload);
@@ -182,7 +184,8 @@ function parseClaims(payload: Uint8Array): PossessionClaims {
   for (const key of Object.keys(c)) if (!CLAIM_KEYS.includes(key)) throw fail('PROOF_MALFORMED', `proof: unknown claim "${key}"`);
   for (const key of CLAIM_KEYS) if (!Object.hasOwn(c, key)) throw fail('PROOF_MALFORMED', `proof: missing claim "${key}"`);
   if (typeof c.htm !== 'string' || !METHOD.test(c.htm)) throw fail('PROOF_MALFORMED', 'proof: htm must be an HTTP method');
-  if (typeof c.htu !== 'string' || c.htu.length > MAX_PROOF_URL_LENGTH) throw fail('PROOF_MALFORMED', `proof: htu must be a URL of at most ${MAX_PROOF_URL_LENGTH} characters`);
+  if (typeof c.htu !== 'string' || c.htu.length > MAX_PROOF_URL_LENGTH)
+    throw fail('PROOF_MALFORMED', `proof: htu must be a URL of at most ${MAX_PROOF_URL_LENGTH} characters`);
   if (typeof c.iat !== 'number' || !Number.isSafeInteger(c.iat) || c.iat < 0) throw fail('PROOF_MALFORMED', 'proof: iat must be a NumericDate');
   if (typeof c.jti !== 'string' || !JTI.test(c.jti)) throw fail('PROOF_MALFORMED', 'proof: jti must be 16 to 128 base64url characters');
   if (typeof c.ath !== 'string' || !HASH.test(c.ath)) throw fail('PROOF_MALFORMED', 'proof: ath must be a base64url SHA-256');

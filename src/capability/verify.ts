@@ -114,7 +114,8 @@ export async function verifyChain(chain: unknown, options: VerifyChainOptions): 
       continue;
     }
     if (claims.prf === null || !constantTimeEqual(claims.prf, parent.hash)) throw fail('CHAIN_SPLICED', `link ${i} was not issued under link ${i - 1}`);
-    if (claims.iss !== parent.claims.aud) throw fail('DELEGATOR_SPOOFED', `link ${i} is issued by "${claims.iss}", but link ${i - 1} was granted to "${parent.claims.aud}"`);
+    if (claims.iss !== parent.claims.aud)
+      throw fail('DELEGATOR_SPOOFED', `link ${i} is issued by "${claims.iss}", but link ${i - 1} was granted to "${parent.claims.aud}"`);
     if (claims.dep !== parent.claims.dep + 1) throw fail('CLAIM_INVALID', `link ${i} must have dep ${parent.claims.dep + 1}`);
     if (claims.nbf < parent.claims.nbf || claims.exp > parent.claims.exp) throw fail('CLAIM_INVALID', `link ${i} is valid outside the window of link ${i - 1}`);
     const exceeding = firstExceeding(claims.att, parent.claims.att);

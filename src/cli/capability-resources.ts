@@ -42,7 +42,9 @@ export function capabilityResourceFindings(capability: Capability, what: string,
     const [kind, section, names] =
       action === 'read' || action === 'write' ? ['memory namespace', 'memory', Object.keys(config.memory)] : ['agent', 'agents', Object.keys(config.agents)];
     if (!names.some((n) => covers(resource, n))) {
-      errors.push(`${what}: ${action} on ${shown}: ${resource.endsWith('*') ? `matches no ${kind}` : `no ${kind} of that name`} under ${section} (${list(names)})`);
+      errors.push(
+        `${what}: ${action} on ${shown}: ${resource.endsWith('*') ? `matches no ${kind}` : `no ${kind} of that name`} under ${section} (${list(names)})`,
+      );
     }
     return { errors, warnings };
   }
@@ -57,7 +59,9 @@ export function capabilityResourceFindings(capability: Capability, what: string,
     if (!prefix.startsWith(namespace) || prefix === namespace) continue;
     const known = seen.get(server) ?? [];
     if (!known.some((tool) => covers(resource, `${namespace}${tool}`))) {
-      warnings.push(`${what}: call on ${shown}: ${resource.endsWith('*') ? 'matches no tool' : 'no tool of that name'} seen on MCP server "${server}" (${knownTools(server, known)})`);
+      warnings.push(
+        `${what}: call on ${shown}: ${resource.endsWith('*') ? 'matches no tool' : 'no tool of that name'} seen on MCP server "${server}" (${knownTools(server, known)})`,
+      );
     }
     return { errors, warnings };
   }

@@ -86,8 +86,12 @@ function buildProgram(io: Io): Command {
     .option('--host <name>', 'a DNS name or IP address of the server (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--ttl <seconds>', 'lifetime in seconds (default and maximum 86400)', integer)
     .option('--long-lived', 'allow a lifetime above 24 hours, up to 30 days')
-    .action((agentId: string | undefined, opts: { out: string; gateway?: boolean; server?: boolean; host: string[]; ttl?: number; longLived?: boolean }, cmd: Command) =>
-      caIssueCommand(io, globals(cmd).config, agentId, opts),
+    .action(
+      (
+        agentId: string | undefined,
+        opts: { out: string; gateway?: boolean; server?: boolean; host: string[]; ttl?: number; longLived?: boolean },
+        cmd: Command,
+      ) => caIssueCommand(io, globals(cmd).config, agentId, opts),
     );
   ca.command('revoke <serial>')
     .description('revoke a certificate (it is refused at once and listed in the CRL)')
@@ -131,9 +135,16 @@ function buildProgram(io: Io): Command {
   log
     .command('verify')
     .description('re-hash every entry, rebuild the tree and check it against every signed checkpoint')
-    .option('--key <vkey>', 'verifier key the checkpoints must be signed with (from `mass log key`, kept elsewhere); repeatable', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option(
+      '--key <vkey>',
+      'verifier key the checkpoints must be signed with (from `mass log key`, kept elsewhere); repeatable',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .option('--checkpoint <file>', 'a checkpoint kept elsewhere (`mass log checkpoint --out`): the log must be consistent with it')
-    .action((opts: { key: string[]; checkpoint?: string }, cmd: Command) => logVerifyCommand(io, globals(cmd).config, { keys: opts.key, ...(opts.checkpoint === undefined ? {} : { checkpoint: opts.checkpoint }) }));
+    .action((opts: { key: string[]; checkpoint?: string }, cmd: Command) =>
+      logVerifyCommand(io, globals(cmd).config, { keys: opts.key, ...(opts.checkpoint === undefined ? {} : { checkpoint: opts.checkpoint }) }),
+    );
   log
     .command('show')
     .description('print log entries')
@@ -175,7 +186,9 @@ function buildProgram(io: Io): Command {
     .option('--cap <json>', 'a capability within what the holder holds (repeatable)', collectCapability, [])
     .option('--ttl <seconds>', 'lifetime in seconds (default 3600, never past the parent)', ttlSeconds)
     .option('-o, --out <file>', 'write the token to this file (mode 0600) instead of printing it')
-    .action((opts: { token: string; as: string; to: string; cap: Capability[]; ttl?: number; out?: string }, cmd: Command) => capDelegateCommand(io, globals(cmd).config, opts));
+    .action((opts: { token: string; as: string; to: string; cap: Capability[]; ttl?: number; out?: string }, cmd: Command) =>
+      capDelegateCommand(io, globals(cmd).config, opts),
+    );
   cap
     .command('verify <file>')
     .description('verify a token; prints the chain and the effective capabilities as JSON')
@@ -199,7 +212,10 @@ function buildProgram(io: Io): Command {
     .option('--jsonl <file>', 'JSONL input: one object with a "text" field per line; other fields are copied to the output')
     .option('--fail-on-flag', 'exit 1 if anything is flagged')
     .action((text: string | undefined, opts: { jsonl?: string; failOnFlag?: boolean }, cmd: Command) =>
-      scanCommand(io, globals(cmd).config, text, { ...(opts.jsonl === undefined ? {} : { jsonl: opts.jsonl }), ...(opts.failOnFlag === true ? { failOnFlag: true } : {}) }),
+      scanCommand(io, globals(cmd).config, text, {
+        ...(opts.jsonl === undefined ? {} : { jsonl: opts.jsonl }),
+        ...(opts.failOnFlag === true ? { failOnFlag: true } : {}),
+      }),
     );
 
   const mcp = program.command('mcp').description('MCP tools seen through the gateway: pinned definitions and approvals');

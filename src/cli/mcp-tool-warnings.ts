@@ -32,7 +32,12 @@ export async function seenMcpToolsIfStored(config: MassConfig): Promise<SeenMcpT
 }
 
 /** Prints on stderr one warning per policy naming an MCP tool never seen; returns how many. */
-export function printUnseenMcpToolWarnings(io: Io, config: MassConfig, seen: SeenMcpTools, policies: readonly LoadedPolicy[] = loadPolicySet(config).policies): number {
+export function printUnseenMcpToolWarnings(
+  io: Io,
+  config: MassConfig,
+  seen: SeenMcpTools,
+  policies: readonly LoadedPolicy[] = loadPolicySet(config).policies,
+): number {
   const warnings = unseenMcpToolWarnings(policies, config.data, seen);
   for (const warning of warnings) io.err(`mass: warning: ${warning}\n`);
   return warnings.length;

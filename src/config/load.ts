@@ -139,10 +139,12 @@ function crossReferenceIssues(data: MassConfigData): ConfigIssue[] {
   }
   for (const [tool, spec] of Object.entries(data.tools)) {
     spec.readers?.forEach((agent, i) => {
-      if (!agents.has(agent)) issues.push({ path: `${formatPath(['tools', tool, 'readers'])}[${i}]`, message: `"${agent}" is not an agent declared under agents` });
+      if (!agents.has(agent))
+        issues.push({ path: `${formatPath(['tools', tool, 'readers'])}[${i}]`, message: `"${agent}" is not an agent declared under agents` });
     });
     spec.controls?.forEach((arg, i) => {
-      if (spec.args !== undefined && !(arg in spec.args)) issues.push({ path: `${formatPath(['tools', tool, 'controls'])}[${i}]`, message: `"${arg}" is not an argument declared under args` });
+      if (spec.args !== undefined && !(arg in spec.args))
+        issues.push({ path: `${formatPath(['tools', tool, 'controls'])}[${i}]`, message: `"${arg}" is not an argument declared under args` });
     });
     const server = tool.split('/')[0];
     if (tool.includes('/') && server !== undefined && Object.hasOwn(data.mcpServers, server)) {

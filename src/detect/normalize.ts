@@ -60,7 +60,13 @@ export function fold(text: string): Folded {
     const cp = text.codePointAt(i) ?? c;
     const width = cp > 0xffff ? 2 : 1;
     if (!isInvisible(cp)) {
-      const out = width === 1 ? foldedUnit(c) : text.slice(i, i + width).normalize('NFKC').toLowerCase();
+      const out =
+        width === 1
+          ? foldedUnit(c)
+          : text
+              .slice(i, i + width)
+              .normalize('NFKC')
+              .toLowerCase();
       parts.push(out);
       for (let k = 0; k < out.length; k++) offsets.push(i);
     }

@@ -6,7 +6,8 @@ import type { NumberRun } from './number-run.js';
  */
 
 /** Words before a number that make it a reference rather than a phone number. Linear: literals anchored at the end of a ≤ 24-character slice. */
-const REFERENCE_BEFORE = /(?:\b(?:order|invoice|inv|ref|reference|ticket|case|account|acct|id|no|nr|number|version|build|release|serial|sku|isbn|po)|#)\W{0,3}$/i;
+const REFERENCE_BEFORE =
+  /(?:\b(?:order|invoice|inv|ref|reference|ticket|case|account|acct|id|no|nr|number|version|build|release|serial|sku|isbn|po)|#)\W{0,3}$/i;
 /** Words before a number that make it a phone number. Linear: as above. */
 const PHONE_BEFORE = /\b(?:tel|telephone|phone|mobile|cell|fax|call|whatsapp|contact)\b\W{0,4}$/i;
 

@@ -58,7 +58,9 @@ export interface PreparedInput {
 /** The shingles of `text`, `k` tokens each. */
 export function shingle(text: string, k: number): Shingled {
   const tokens: CutTokens =
-    text.length > 2 * EDGE_CHARS ? joinTokens(hashTokens(text, SEED_TOKEN, EDGE_CHARS, 0, EDGE_CHARS), hashTokens(text, SEED_TOKEN, EDGE_CHARS, text.length - EDGE_CHARS)) : hashTokens(text, SEED_TOKEN);
+    text.length > 2 * EDGE_CHARS
+      ? joinTokens(hashTokens(text, SEED_TOKEN, EDGE_CHARS, 0, EDGE_CHARS), hashTokens(text, SEED_TOKEN, EDGE_CHARS, text.length - EDGE_CHARS))
+      : hashTokens(text, SEED_TOKEN);
   const h = tokens.hashes;
   const keys: number[] = [];
   const at: number[] = [];

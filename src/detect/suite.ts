@@ -27,7 +27,11 @@ export function detectorSuite(config: DetectorsConfig = DEFAULT_DETECTORS): Dete
   if (config.secrets.enabled) text.push(new SecretsDetector());
   if (config.pii.enabled) text.push(new PiiDetector());
   if (config.replication.enabled) contextual.push(new ReplicationDetector());
-  for (const [name, key] of [['secrets', 'secrets'], ['pii', 'pii'], ['replication', 'replication']] as const) {
+  for (const [name, key] of [
+    ['secrets', 'secrets'],
+    ['pii', 'pii'],
+    ['replication', 'replication'],
+  ] as const) {
     const threshold = config[key].threshold;
     if (threshold !== undefined) thresholds.set(name, threshold);
   }
@@ -68,7 +72,10 @@ export function scanText(suite: DetectorSuite, text: string): ScanResult {
     }
   }
   for (const f of findings) if (THREAT_DETECTORS.has(f.detector)) flagged = true;
-  const kept = findings.length <= MAX_SCAN_FINDINGS ? findings : [...findings.filter((f) => THREAT_DETECTORS.has(f.detector)), ...findings.filter((f) => !THREAT_DETECTORS.has(f.detector))].slice(0, MAX_SCAN_FINDINGS);
+  const kept =
+    findings.length <= MAX_SCAN_FINDINGS
+      ? findings
+      : [...findings.filter((f) => THREAT_DETECTORS.has(f.detector)), ...findings.filter((f) => !THREAT_DETECTORS.has(f.detector))].slice(0, MAX_SCAN_FINDINGS);
   kept.sort((a, b) => a.start - b.start || a.end - b.end);
   return { flagged, score, findings: kept };
 }

@@ -71,7 +71,8 @@ export class WorkerPool<In, Out> {
   run(input: In, deadlineMs: number): Promise<Out | typeof DEADLINE_MISSED> {
     if (!(Number.isFinite(deadlineMs) && deadlineMs > 0)) throw new TypeError('deadlineMs must be a positive number');
     if (this.#closed) return Promise.reject(new MassError('DETECTOR_FAILED', 'the detector pool is closed'));
-    if (this.#queue.length >= this.#maxQueue) return Promise.reject(new MassError('DETECTOR_OVERLOADED', `more than ${this.#maxQueue} inspections are waiting for a detector worker`));
+    if (this.#queue.length >= this.#maxQueue)
+      return Promise.reject(new MassError('DETECTOR_OVERLOADED', `more than ${this.#maxQueue} inspections are waiting for a detector worker`));
     return new Promise((resolve, reject) => {
       this.#queue.push({ id: this.#nextId++, input, deadlineMs, resolve: resolve as (value: unknown) => void, reject });
       this.#dispatch();
@@ -118,7 +119,10 @@ export class WorkerPool<In, Out> {
   #spawn(): void {
     const worker = this.#module.pathname.endsWith('.ts')
       ? // A source checkout: the worker does not inherit the parent's tsx loader, so it registers one.
-        new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(this.#module.href)}); });`, { eval: true })
+        new Worker(
+          `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(this.#module.href)}); });`,
+          { eval: true },
+        )
       : new Worker(this.#module);
     const slot: Slot = { worker, ready: false, job: undefined, timer: undefined };
     this.#slots.add(slot);

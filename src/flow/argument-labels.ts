@@ -26,7 +26,12 @@ const MAX_LEAVES = 1024;
  * those in `declared` (the tool's argument names from configuration). An argument's label is the
  * join of its keys' and values' labels.
  */
-export function labelArguments(body: JsonValue, taskLabel: Label, segments: readonly Segment[], declared: ReadonlySet<string> = NO_NAMES): Record<string, Label> {
+export function labelArguments(
+  body: JsonValue,
+  taskLabel: Label,
+  segments: readonly Segment[],
+  declared: ReadonlySet<string> = NO_NAMES,
+): Record<string, Label> {
   // No prototype: an argument named "__proto__" is an argument like any other, not a prototype.
   const labels = Object.create(null) as Record<string, Label>;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return labels;

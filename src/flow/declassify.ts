@@ -27,14 +27,18 @@ export function parseDeclassification(body: JsonValue): Declassification {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw fail('the body must be an object { to, reason }');
   for (const key of Object.keys(body)) if (key !== 'to' && key !== 'reason') throw fail(`unknown field "${key}"`);
   const { to, reason } = body;
-  if (typeof reason !== 'string' || reason.trim() === '' || reason.length > MAX_REASON) throw fail(`"reason" must be a non-empty string of at most ${MAX_REASON} characters`);
+  if (typeof reason !== 'string' || reason.trim() === '' || reason.length > MAX_REASON)
+    throw fail(`"reason" must be a non-empty string of at most ${MAX_REASON} characters`);
   if (typeof to !== 'object' || to === null || Array.isArray(to)) throw fail('"to" must be an object');
   const out: { integrity?: 'trusted'; confidentiality?: Confidentiality; clearReaders?: true; reason: string } = { reason };
   for (const [key, value] of Object.entries(to)) {
     if (key === 'integrity' && value === 'trusted') out.integrity = 'trusted';
     else if (key === 'confidentiality' && isConfidentiality(value)) out.confidentiality = value;
     else if (key === 'readers' && value === null) out.clearReaders = true;
-    else throw fail(`"to.${key}" must be ${key === 'integrity' ? '"trusted"' : key === 'confidentiality' ? 'a confidentiality level' : key === 'readers' ? 'null' : 'absent'}`);
+    else
+      throw fail(
+        `"to.${key}" must be ${key === 'integrity' ? '"trusted"' : key === 'confidentiality' ? 'a confidentiality level' : key === 'readers' ? 'null' : 'absent'}`,
+      );
   }
   if (out.integrity === undefined && out.confidentiality === undefined && out.clearReaders === undefined) throw fail('"to" asks for nothing');
   return out;
@@ -45,7 +49,9 @@ export function declassify(label: Label, d: Declassification): Label {
   const integrity = d.integrity ?? label.integrity;
   const sources = integrity === 'trusted' ? [] : label.sources;
   const confidentiality =
-    d.confidentiality !== undefined && confidentialityRank(d.confidentiality) < confidentialityRank(label.confidentiality) ? d.confidentiality : label.confidentiality;
+    d.confidentiality !== undefined && confidentialityRank(d.confidentiality) < confidentialityRank(label.confidentiality)
+      ? d.confidentiality
+      : label.confidentiality;
   const readers = d.clearReaders === true ? undefined : label.readers;
   return readers === undefined ? { integrity, sources, confidentiality } : { integrity, sources, confidentiality, readers };
 }

@@ -66,7 +66,12 @@ function tokenString(canonical: string): string {
 
 export function indexText(text: string): TextIndex {
   const canonical = canonicalText(text);
-  return { tokens: tokenString(canonical), exact: canonical.replace(WHITESPACE, ' '), compact: canonical.replace(NOT_ALNUM, ''), numbers: amountsIn(canonical) };
+  return {
+    tokens: tokenString(canonical),
+    exact: canonical.replace(WHITESPACE, ' '),
+    compact: canonical.replace(NOT_ALNUM, ''),
+    numbers: amountsIn(canonical),
+  };
 }
 
 /** The forms of one argument value to look for; undefined forms are not applicable. */

@@ -38,7 +38,10 @@ export function segment(text: string, label: Label, source: string, generation =
 export function resultSegment(result: JsonValue, label: Label, source: string, args: JsonValue, inputs: Label): Segment {
   const base = segment(textOf(result), label, source);
   if (inputs.integrity === 'trusted') return base;
-  return { ...base, echoes: { index: indexText(bounded(textOf(args))), label: { integrity: 'untrusted', sources: inputs.sources, confidentiality: 'public' } } };
+  return {
+    ...base,
+    echoes: { index: indexText(bounded(textOf(args))), label: { integrity: 'untrusted', sources: inputs.sources, confidentiality: 'public' } },
+  };
 }
 
 function bounded(text: string): string {
@@ -58,10 +61,11 @@ function collect(value: JsonValue, out: string[], depth: number): void {
   if (typeof value === 'string') out.push(value);
   else if (typeof value === 'number' || typeof value === 'boolean') out.push(String(value));
   else if (Array.isArray(value)) for (const v of value) collect(v, out, depth + 1);
-  else if (value !== null) for (const [k, v] of Object.entries(value)) {
-    out.push(k);
-    collect(v, out, depth + 1);
-  }
+  else if (value !== null)
+    for (const [k, v] of Object.entries(value)) {
+      out.push(k);
+      collect(v, out, depth + 1);
+    }
 }
 
 /**

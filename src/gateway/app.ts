@@ -44,7 +44,10 @@ const MAX_REQUEST_BYTES = 1024 * 1024 + 64 * 1024;
 export function createGatewayApp(options: GatewayOptions): Hono<{ Variables: { peer: string } }> {
   const app = new Hono<{ Variables: { peer: string } }>();
   const effects = gatewayEffects(options);
-  app.use('*', bodyLimit({ maxSize: MAX_REQUEST_BYTES, onError: (c) => c.json({ ok: false, code: 'REQUEST_MALFORMED', reason: 'request body too large' }, 413) }));
+  app.use(
+    '*',
+    bodyLimit({ maxSize: MAX_REQUEST_BYTES, onError: (c) => c.json({ ok: false, code: 'REQUEST_MALFORMED', reason: 'request body too large' }, 413) }),
+  );
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
@@ -94,9 +97,19 @@ export function createGatewayApp(options: GatewayOptions): Hono<{ Variables: { p
     if (verdict.ok && (request.kind === 'tool' || request.kind === 'memory.read')) {
       // What it gets back joins its task before it sees it; unrecorded, it is withheld.
       try {
-        await options.contexts.readResult(peer, verdict.result, verdict.label, `${request.kind === 'tool' ? 'tool' : 'memory'}:${request.target}`, request.body, verdict.inputs);
+        await options.contexts.readResult(
+          peer,
+          verdict.result,
+          verdict.label,
+          `${request.kind === 'tool' ? 'tool' : 'memory'}:${request.target}`,
+          request.body,
+          verdict.inputs,
+        );
       } catch {
-        return c.json({ ok: false, action_id: verdict.actionId, code: 'STAGE_FAILED', reason: 'the result cannot be recorded in the agent context; it is withheld' }, 503);
+        return c.json(
+          { ok: false, action_id: verdict.actionId, code: 'STAGE_FAILED', reason: 'the result cannot be recorded in the agent context; it is withheld' },
+          503,
+        );
       }
     }
     return respond(c, verdict);
@@ -126,7 +139,14 @@ export function createGatewayApp(options: GatewayOptions): Hono<{ Variables: { p
     const peer = c.get('peer');
     const limit = Math.min(1000, Math.max(1, Number(c.req.query('limit') ?? '100') || 100));
     const messages = await options.mailbox.pending(peer, limit);
-    const delivered = messages.map((m) => ({ id: m.id, from: m.sender, body: JSON.parse(m.body) as JsonValue, label: JSON.parse(m.label) as unknown, action_id: m.actionId, at: m.at }));
+    const delivered = messages.map((m) => ({
+      id: m.id,
+      from: m.sender,
+      body: JSON.parse(m.body) as JsonValue,
+      label: JSON.parse(m.label) as unknown,
+      action_id: m.actionId,
+      at: m.at,
+    }));
     // Every message handed over joins the recipient's task (its text, with the label it was sent
     // with) before it is handed over: what it then sends or calls is floored at that label.
     try {
@@ -230,5 +250,8 @@ function respond(c: Context, verdict: Verdict): Response {
   if (verdict.ok) {
     return c.json({ ok: true, action_id: verdict.actionId, decision: verdict.decision, result: verdict.result, label: verdict.label });
   }
-  return c.json({ ok: false, action_id: verdict.actionId, code: verdict.code, stage: verdict.stage, reason: verdict.reason, decision: verdict.decision ?? null }, statusOf(verdict));
+  return c.json(
+    { ok: false, action_id: verdict.actionId, code: verdict.code, stage: verdict.stage, reason: verdict.reason, decision: verdict.decision ?? null },
+    statusOf(verdict),
+  );
 }

@@ -10,7 +10,14 @@ export type { McpGatewayOptions } from './mcp-route.js';
 export { possessionFetch } from './possession-fetch.js';
 export type { PossessionFetchLike, PossessionFetchOptions } from './possession-fetch.js';
 export { createPossessionProof, verifyPossessionProof, chainThumbprint, POSSESSION_PROOF_TYPE } from '../capability/possession.js';
-export type { PossessionClaims, PossessionContext, PossessionProofRequest, ProofIdMemory, VerifiedPossession, VerifyPossessionOptions } from '../capability/possession.js';
+export type {
+  PossessionClaims,
+  PossessionContext,
+  PossessionProofRequest,
+  ProofIdMemory,
+  VerifiedPossession,
+  VerifyPossessionOptions,
+} from '../capability/possession.js';
 export type { UpOptions, GatewayRuntime } from './up.js';
 export { initCertificateAuthority, loadCertificateAuthority } from '../ca/authority.js';
 export type { CertificateAuthority } from '../ca/authority.js';

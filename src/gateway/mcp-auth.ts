@@ -45,11 +45,17 @@ export async function authenticateMcpRequest(c: Context, peer: string | undefine
   let capabilities: readonly Capability[];
   try {
     ({ holder, capabilities } = await verifyChain(chain, await options.chainOptions()));
-    if (peer !== undefined && peer !== holder) return { status: 401, code: 'PEER_MISMATCH', reason: `the client certificate names "${peer}" but the capability chain is held by "${holder}"` };
+    if (peer !== undefined && peer !== holder)
+      return { status: 401, code: 'PEER_MISMATCH', reason: `the client certificate names "${peer}" but the capability chain is held by "${holder}"` };
     const proof = c.req.header('dpop');
     if (proof === undefined) {
       // mTLS as the holder proves possession of its certificate's key; nothing else does.
-      if (peer !== holder) return { status: 401, code: 'PROOF_REQUIRED', reason: `a capability chain is accepted only with a proof of possession by its holder "${holder}" (DPoP header) or over mTLS as the holder` };
+      if (peer !== holder)
+        return {
+          status: 401,
+          code: 'PROOF_REQUIRED',
+          reason: `a capability chain is accepted only with a proof of possession by its holder "${holder}" (DPoP header) or over mTLS as the holder`,
+        };
     } else {
       const url = requestUrl(c, options.hosts);
       if (url === undefined) return { status: 401, code: 'PROOF_TARGET_MISMATCH', reason: 'the request names a host or port this gateway does not serve' };
@@ -93,6 +99,9 @@ function requestUrl(c: Context, hosts: readonly string[] | undefined): URL | und
  */
 export function mcpChallenge(refusal: McpRefusal): string {
   const error = refusal.code.startsWith('PROOF_') && refusal.code !== 'PROOF_REQUIRED' ? 'invalid_dpop_proof' : 'invalid_token';
-  const description = refusal.code === 'PROOF_REQUIRED' || refusal.code === 'UNAUTHENTICATED' ? ', error_description="send Authorization: DPoP <capability chain> and a DPoP proof signed by the holder\'s key, or a client certificate of the agent"' : '';
+  const description =
+    refusal.code === 'PROOF_REQUIRED' || refusal.code === 'UNAUTHENTICATED'
+      ? ', error_description="send Authorization: DPoP <capability chain> and a DPoP proof signed by the holder\'s key, or a client certificate of the agent"'
+      : '';
   return `DPoP realm="mass", algs="EdDSA", error="${error}"${description}`;
 }

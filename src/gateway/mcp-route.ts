@@ -142,7 +142,12 @@ export class McpGateway {
     if (!Object.hasOwn(agents, identity.agent)) return refuse(c, { status: 403, code: 'AGENT_UNKNOWN', reason: `agent "${identity.agent}" is not declared` });
     // Status is read on every request: a revoked or quarantined agent gets no session and no listing.
     const status = (await this.#o.mesh.registry.get(identity.agent))?.status;
-    if (status !== 'active') return refuse(c, { status: 401, code: status === 'quarantined' ? 'AGENT_QUARANTINED' : 'AGENT_REVOKED', reason: `agent "${identity.agent}" is ${status ?? 'not registered'}` });
+    if (status !== 'active')
+      return refuse(c, {
+        status: 401,
+        code: status === 'quarantined' ? 'AGENT_QUARANTINED' : 'AGENT_REVOKED',
+        reason: `agent "${identity.agent}" is ${status ?? 'not registered'}`,
+      });
     if (c.req.method === 'GET') {
       c.header('Allow', 'POST, DELETE');
       return refuse(c, { status: 405, code: 'METHOD_NOT_ALLOWED', reason: 'this server sends no messages of its own: no SSE stream' });
@@ -209,7 +214,8 @@ export class McpGateway {
       return await transport.handleRequest(c.req.raw);
     } finally {
       this.#pending--;
-      if (session === undefined) await mcp.close().catch(() => undefined); // not an initialize: nothing to keep
+      if (session === undefined)
+        await mcp.close().catch(() => undefined); // not an initialize: nothing to keep
       else this.#touch(session, -1);
     }
   }
@@ -220,7 +226,8 @@ export class McpGateway {
     if (session === undefined) return refuse(c, unknown);
     // A request with a chain must present the session's chain; one without (the holder over mTLS)
     // stays within the session's chain anyway.
-    const sameChain = identity.capability === undefined || (session.chainHash !== undefined && constantTimeEqual(sha256(identity.capability), session.chainHash));
+    const sameChain =
+      identity.capability === undefined || (session.chainHash !== undefined && constantTimeEqual(sha256(identity.capability), session.chainHash));
     if (session.agent !== identity.agent || session.server !== server || !sameChain) {
       // Never served, and answered as an unknown id so the session's existence is not confirmed.
       this.#log(`refused: "${identity.agent}" used a session of "${session.agent}" on "${session.server}"`);
@@ -291,7 +298,8 @@ export class McpGateway {
       onState: (state: string, detail: string) => this.#log(`upstream "${server}" ${state}: ${detail}`),
     };
     const [program, ...args] = declared.command ?? [];
-    upstream = program === undefined ? new Upstream({ url: declared.url!, ...common }) : new Upstream({ command: [program, ...args], cwd: config.dir, ...common });
+    upstream =
+      program === undefined ? new Upstream({ url: declared.url!, ...common }) : new Upstream({ command: [program, ...args], cwd: config.dir, ...common });
     this.#upstreams.set(server, upstream);
     return upstream;
   }

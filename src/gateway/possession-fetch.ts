@@ -27,7 +27,10 @@ export function possessionFetch(options: PossessionFetchOptions): PossessionFetc
     const headers = new Headers(init.headers);
     const method = (init.method ?? 'GET').toUpperCase();
     headers.set('authorization', `DPoP ${options.chain}`);
-    headers.set('dpop', createPossessionProof(options.key, { method, url, chain: options.chain, ...(options.clock === undefined ? {} : { clock: options.clock }) }));
+    headers.set(
+      'dpop',
+      createPossessionProof(options.key, { method, url, chain: options.chain, ...(options.clock === undefined ? {} : { clock: options.clock }) }),
+    );
     return send(url, { ...init, headers });
   };
 }

@@ -81,11 +81,22 @@ export async function startUp(config: MassConfig, options: UpOptions): Promise<G
       for (const { agent, serial } of await revokeCertificatesOfRevokedAgents(store, trustDomain)) {
         await mesh.log
           .append(adminEntry('ca.revoke', `serial ${serial}`, 'gateway', `agent "${agent}" is revoked`, Date.now()))
-          .catch((error: unknown) => options.mcp?.log?.(`mass gateway: cannot record the revocation of certificate ${serial}: ${error instanceof Error ? error.message : String(error)}\n`));
+          .catch((error: unknown) =>
+            options.mcp?.log?.(
+              `mass gateway: cannot record the revocation of certificate ${serial}: ${error instanceof Error ? error.message : String(error)}\n`,
+            ),
+          );
       }
       return { key: c.privateKeyPem, cert: c.certificatePem, ca: (await loadCertificateAuthority(store)).pem, crl: await buildCrl(store) };
     };
-    const app = createGatewayApp({ mediator: mesh.mediator, mailbox: store.mailbox, peerOf: agentPeerOf(store, trustDomain), agents: mesh.registry, contexts: mesh.contexts, mcp });
+    const app = createGatewayApp({
+      mediator: mesh.mediator,
+      mailbox: store.mailbox,
+      peerOf: agentPeerOf(store, trustDomain),
+      agents: mesh.registry,
+      contexts: mesh.contexts,
+      mcp,
+    });
     const running = await startGateway(app, await tls(credentials), { host: options.host, port: options.port });
     const refreshCredentials = async (): Promise<void> => {
       if (needsRotation(credentials)) credentials = await issueCertificate(store, config, { gateway: true, server: { hosts } });

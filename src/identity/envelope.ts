@@ -165,7 +165,8 @@ function parseClaims(bytes: Uint8Array): EnvelopeClaims {
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw fail('CLAIM_INVALID', `claim "${key}" must be a NumericDate`);
   }
   if (c.lbl !== undefined && !isLabel(c.lbl)) throw fail('CLAIM_INVALID', 'claim "lbl" is not a label');
-  if (c.cap !== undefined && (typeof c.cap !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(c.cap))) throw fail('CLAIM_INVALID', 'claim "cap" is not a SHA-256 hash');
+  if (c.cap !== undefined && (typeof c.cap !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(c.cap)))
+    throw fail('CLAIM_INVALID', 'claim "cap" is not a SHA-256 hash');
   if (c.path !== undefined && !isPath(c.path)) throw fail('CLAIM_INVALID', 'claim "path" is not a provenance path');
   return c as unknown as EnvelopeClaims;
 }

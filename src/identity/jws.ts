@@ -118,7 +118,8 @@ export function parseCompactJws(compact: unknown, profile: JwsProfile): ParsedJw
   }
   if (header.typ !== profile.typ) throw fail(profile.malformed, `${what}: header typ must be "${profile.typ}"`);
   const kid = header.kid;
-  if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH) throw fail(profile.malformed, `${what}: header kid must be a string of 1 to ${MAX_KID_LENGTH} characters`);
+  if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH)
+    throw fail(profile.malformed, `${what}: header kid must be a string of 1 to ${MAX_KID_LENGTH} characters`);
   return { compact, headerPart, payloadPart, kid, payload, signature };
 }
 

@@ -95,7 +95,8 @@ export class ToolPins {
   /** Approves the definition last seen upstream (`mass mcp approve`). */
   async approve(server: string, tool: string, approver: string): Promise<McpToolRecord> {
     const record = await this.#table.get(server, tool);
-    if (record === undefined) throw new MassError('TOOL_UNKNOWN', `no tool "${tool}" has been seen on MCP server "${server}" (list its tools through the gateway first)`);
+    if (record === undefined)
+      throw new MassError('TOOL_UNKNOWN', `no tool "${tool}" has been seen on MCP server "${server}" (list its tools through the gateway first)`);
     const approved: McpToolRecord = { ...record, approvedHash: record.seenHash, reason: null, status: 'approved', updatedAt: this.#clock.now() };
     await this.#table.put(approved);
     await this.#log.append(adminEntry('mcp.approve', `${server}/${tool}`, approver, `definition ${record.seenHash}`, approved.updatedAt));

@@ -147,16 +147,25 @@ export class McpProxy {
     try {
       // The agent's whole task so far, as every session of it on every server has recorded it.
       const context = await mesh.contexts.current(agent);
-      verdict = await mesh.mediate(agent, 'tool', `${server}/${name}`, body, {
-        run: async () => (await upstream.callTool(name, body)),
-      }, { label: context.label, context: context.segments, ...(this.#o.capability === undefined ? {} : { capability: this.#o.capability }) });
+      verdict = await mesh.mediate(
+        agent,
+        'tool',
+        `${server}/${name}`,
+        body,
+        {
+          run: async () => await upstream.callTool(name, body),
+        },
+        { label: context.label, context: context.segments, ...(this.#o.capability === undefined ? {} : { capability: this.#o.capability }) },
+      );
     } catch (error) {
       // Signing failed (no key for the agent…): nothing was forwarded.
       this.#log(`cannot mediate ${server}/${name}: ${describe(error)}`);
       throw proxyRefusal(MCP_POLICY_REFUSED, 'STAGE_FAILED', `cannot mediate the call: ${describe(error)}`);
     }
     if (!verdict.ok) {
-      this.#log(`refused ${server}/${name} at ${verdict.stage} [${verdict.code}]: ${verdict.reason}${verdict.stage === 'execute' ? ` (upstream ${upstream.state})` : ''}`);
+      this.#log(
+        `refused ${server}/${name} at ${verdict.stage} [${verdict.code}]: ${verdict.reason}${verdict.stage === 'execute' ? ` (upstream ${upstream.state})` : ''}`,
+      );
       throw refusalError(verdict);
     }
     // The result carries the server's output label, raised by what the detectors found in it. It

@@ -56,7 +56,8 @@ export class Upstream {
 
   constructor(options: UpstreamOptions) {
     if ((options.command === undefined) === (options.url === undefined)) throw new TypeError('an upstream has exactly one of "command" or "url"');
-    if (options.url !== undefined && !['http:', 'https:'].includes(new URL(options.url).protocol)) throw new TypeError('an upstream url must be http: or https:');
+    if (options.url !== undefined && !['http:', 'https:'].includes(new URL(options.url).protocol))
+      throw new TypeError('an upstream url must be http: or https:');
     this.#options = options;
     this.#timeout = options.timeoutMs ?? 30_000;
     this.#maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;

@@ -15,7 +15,17 @@ import type { PolicyContext, PolicyEngine } from '../policy/engine.js';
  *    permit can match them today). Hiding errs on the closed side: the call is mediated anyway.
  */
 export function canEverCall(policy: PolicyEngine, agent: string, tool: string): boolean {
-  const context: PolicyContext = { integrity: 'trusted', sources: [], confidentiality: 0, control: 'trusted', trust: 100, risk: 0, findings: [], chain: [agent], args: {} };
+  const context: PolicyContext = {
+    integrity: 'trusted',
+    sources: [],
+    confidentiality: 0,
+    control: 'trusted',
+    trust: 100,
+    risk: 0,
+    findings: [],
+    chain: [agent],
+    args: {},
+  };
   try {
     const decision = policy.decide({ principal: agent, action: 'call', resource: { type: 'Tool', id: tool }, context });
     return decision.effect !== 'deny';

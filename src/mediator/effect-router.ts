@@ -64,7 +64,8 @@ export class EffectRouter<C> {
       case 'memory.read':
       case 'memory.write': {
         const memory = routes.memory;
-        if (memory === undefined) throw new MassError('EXECUTION_FAILED', `${routes.host} has no memory service: ${kind} on "${request.target}" is not performed`);
+        if (memory === undefined)
+          throw new MassError('EXECUTION_FAILED', `${routes.host} has no memory service: ${kind} on "${request.target}" is not performed`);
         return kind === 'memory.read' ? memory.read(request, action, context) : memory.write(request, action, context);
       }
       default:

@@ -43,13 +43,7 @@ export function isProvenance(value: unknown): value is Provenance {
 }
 
 export function isLabels(value: unknown): value is Labels {
-  return (
-    isObject(value) &&
-    isLabel(value.action) &&
-    isLabel(value.output) &&
-    isObject(value.args) &&
-    Object.values(value.args).every(isLabel)
-  );
+  return isObject(value) && isLabel(value.action) && isLabel(value.output) && isObject(value.args) && Object.values(value.args).every(isLabel);
 }
 
 function isFinding(value: unknown): value is Finding {

@@ -35,7 +35,8 @@ export const KIND_RULES: { readonly [K in ActionKind]: KindRules } = {
   'memory.read': {
     structural: (input) => checkMemoryAccess(input, 'reader'),
     // Memory is untrusted and as confidential as its namespace says (secret when undeclared).
-    output: (config, request, action) => joinLabels(action, { ...untrusted(`memory:${request.target}`), confidentiality: config.memory[request.target]?.confidentiality ?? 'secret' }),
+    output: (config, request, action) =>
+      joinLabels(action, { ...untrusted(`memory:${request.target}`), confidentiality: config.memory[request.target]?.confidentiality ?? 'secret' }),
   },
   'memory.write': { structural: (input) => checkMemoryAccess(input, 'writer'), output: (_config, _request, action) => action },
   declassify: {
@@ -64,7 +65,11 @@ function checkRecipient({ config, channels, request, actor, labels }: Structural
   if (!Object.hasOwn(config.agents, request.target)) return deny('AGENT_UNKNOWN', `agent "${request.target}" is not declared in mass.yaml`);
   // Content restricted to named readers never reaches anyone else (information-flow label).
   if (labels.action.readers !== undefined && !labels.action.readers.includes(request.target)) {
-    return deny('POLICY_DENIED', `the content is restricted to readers ${labels.action.readers.join(', ') || '(none)'}; "${request.target}" is not one of them`, [READERS_POLICY_ID]);
+    return deny(
+      'POLICY_DENIED',
+      `the content is restricted to readers ${labels.action.readers.join(', ') || '(none)'}; "${request.target}" is not one of them`,
+      [READERS_POLICY_ID],
+    );
   }
   if (request.kind === 'message' && !channels.has(`${actor}\u0000${request.target}`)) {
     return deny('POLICY_DENIED', `no channel from "${actor}" to "${request.target}" in mass.yaml`, [CONFIG_POLICY_ID]);
@@ -103,7 +108,11 @@ function toolOutput(config: MassConfigData, request: ActionRequest): Label {
   const integrity = tool?.output ?? server?.output ?? 'untrusted';
   const base: Label = integrity === 'trusted' ? { integrity, sources: [], confidentiality: 'public' } : untrusted(`tool:${request.target}`);
   const readers = tool?.readers;
-  return { ...base, confidentiality: tool?.confidentiality ?? server?.confidentiality ?? 'internal', ...(readers === undefined ? {} : { readers: [...readers].sort() }) };
+  return {
+    ...base,
+    confidentiality: tool?.confidentiality ?? server?.confidentiality ?? 'internal',
+    ...(readers === undefined ? {} : { readers: [...readers].sort() }),
+  };
 }
 
 function declassifyOrKeep(action: Label, body: ActionRequest['body']): Label {

@@ -97,7 +97,14 @@ export class Mediator {
   async mediate(request: ActionRequest, effect: Effect): Promise<Verdict> {
     const actionId = randomId();
     const checked = this.#checkRequest(request);
-    const p: Progress = { actionId, request, effect, bodyHash: checked.ok ? checked.bodyHash : null, argHashes: checked.ok ? argumentHashes(request.body) : null, timings: {} };
+    const p: Progress = {
+      actionId,
+      request,
+      effect,
+      bodyHash: checked.ok ? checked.bodyHash : null,
+      argHashes: checked.ok ? argumentHashes(request.body) : null,
+      timings: {},
+    };
     const authorized = checked.ok ? await this.#authorize(p) : new Refusal(new StageFailure('authenticate', 'REQUEST_MALFORMED', checked.reason));
     if (!(authorized instanceof Refusal)) return this.#perform(p, authorized.actor, authorized.labels, authorized.decision);
     await this.#recordRefusal(p, authorized);
@@ -148,8 +155,26 @@ export class Mediator {
     }
 
     if (decision.effect === 'approval') {
-      const actionHash = hashJson({ actionId, kind: request.kind, actor: principal.agentId, target: request.target, bodyHash: p.bodyHash, envelopeHash: principal.envelopeHash ?? null });
-      const approvalRequest = { actionId, actionHash, kind: request.kind, actor: principal.agentId, target: request.target, body: request.body, labels, findings, decision, chain: provenance.chain };
+      const actionHash = hashJson({
+        actionId,
+        kind: request.kind,
+        actor: principal.agentId,
+        target: request.target,
+        bodyHash: p.bodyHash,
+        envelopeHash: principal.envelopeHash ?? null,
+      });
+      const approvalRequest = {
+        actionId,
+        actionHash,
+        kind: request.kind,
+        actor: principal.agentId,
+        target: request.target,
+        body: request.body,
+        labels,
+        findings,
+        decision,
+        chain: provenance.chain,
+      };
       const approval = await this.#stage(p, 'approve', this.#approvalTimeout, (signal) => s.approve.approve(approvalRequest, signal), isApprovalResult);
       if (approval instanceof StageFailure) {
         const code: MassErrorCode = approval.code === 'STAGE_TIMEOUT' ? 'APPROVAL_TIMEOUT' : approval.code;
@@ -178,14 +203,29 @@ export class Mediator {
    */
   async #perform(p: Progress, actor: string, labels: Labels | undefined, decision: Decision): Promise<Verdict> {
     const output = labels?.output ?? untrusted('monitor:unlabelled');
-    const result = await this.#stage(p, 'execute', this.#executeTimeout, () => this.#stages.execute.execute(p.effect, p.request, { actionId: p.actionId, actor, label: output }), isJson);
+    const result = await this.#stage(
+      p,
+      'execute',
+      this.#executeTimeout,
+      () => this.#stages.execute.execute(p.effect, p.request, { actionId: p.actionId, actor, label: output }),
+      isJson,
+    );
     if (result instanceof StageFailure) {
       this.#settle(this.#afterEffect(p, { status: 'failed', code: 'EXECUTION_FAILED' }));
       return { ok: false, actionId: p.actionId, actor, stage: 'execute', code: 'EXECUTION_FAILED', reason: result.reason, decision, executed: true };
     }
     const label = await this.#inspectResult(p, result, output);
     this.#settle(this.#afterEffect(p, { status: 'executed', resultHash: hashJson(result) }));
-    return { ok: true, actionId: p.actionId, actor, decision, result, label, findings: p.resultFindings ?? [], inputs: labels === undefined ? output : inputsOf(labels) };
+    return {
+      ok: true,
+      actionId: p.actionId,
+      actor,
+      decision,
+      result,
+      label,
+      findings: p.resultFindings ?? [],
+      inputs: labels === undefined ? output : inputsOf(labels),
+    };
   }
 
   /** The request is attacker-controlled: check its shape and bound the body before any stage sees it. */
@@ -203,7 +243,13 @@ export class Mediator {
     return { ok: true, bodyHash: Buffer.from(sha256(canonical)).toString('base64url') };
   }
 
-  async #stage<T>(p: Progress, stage: StageName, timeoutMs: number, call: (signal: AbortSignal) => unknown, guard: (v: unknown) => v is T): Promise<T | StageFailure> {
+  async #stage<T>(
+    p: Progress,
+    stage: StageName,
+    timeoutMs: number,
+    call: (signal: AbortSignal) => unknown,
+    guard: (v: unknown) => v is T,
+  ): Promise<T | StageFailure> {
     const started = performance.now();
     const result = await runStage(stage, timeoutMs, call, guard);
     p.timings[stage] = (p.timings[stage] ?? 0) + (performance.now() - started);
@@ -254,11 +300,12 @@ export class Mediator {
   async #afterEffect(p: Progress, outcome: NonNullable<RecordEntry['outcome']>): Promise<void> {
     const s = this.#stages;
     const recorded = await this.#stage(p, 'record', this.#timeout, () => s.record.append(this.#entry(p, 'outcome', outcome)), isReceipt);
-    const failure = recorded instanceof StageFailure
-      ? new StageFailure('record', 'RECORD_FAILED', recorded.reason)
-      : outcome.status === 'failed'
-        ? new StageFailure('execute', 'EXECUTION_FAILED', 'the effect failed')
-        : undefined;
+    const failure =
+      recorded instanceof StageFailure
+        ? new StageFailure('record', 'RECORD_FAILED', recorded.reason)
+        : outcome.status === 'failed'
+          ? new StageFailure('execute', 'EXECUTION_FAILED', 'the effect failed')
+          : undefined;
     await runStage('observe', this.#timeout, () => s.observe.observe(this.#event(p, 'completed', failure)), isVoid);
   }
 
@@ -281,7 +328,8 @@ export class Mediator {
       labels: p.labels ?? null,
       findings: (type === 'outcome' ? p.resultFindings : p.findings) ?? [],
       decision: p.decision ?? null,
-      approval: p.approval === undefined ? null : { approved: p.approval.approved, ...(p.approval.approver === undefined ? {} : { approver: p.approval.approver }) },
+      approval:
+        p.approval === undefined ? null : { approved: p.approval.approved, ...(p.approval.approver === undefined ? {} : { approver: p.approval.approver }) },
       outcome,
     };
   }

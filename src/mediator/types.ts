@@ -158,7 +158,12 @@ export interface RecordEntry {
   /** The envelope id the entry claims (intent) or consumes (denial); outcomes carry none. */
   readonly replayId?: ReplayId;
   /** For outcome and denial entries. */
-  readonly outcome: { readonly status: 'executed' | 'failed' | 'denied'; readonly code?: MassErrorCode; readonly stage?: StageName; readonly resultHash?: string } | null;
+  readonly outcome: {
+    readonly status: 'executed' | 'failed' | 'denied';
+    readonly code?: MassErrorCode;
+    readonly stage?: StageName;
+    readonly resultHash?: string;
+  } | null;
 }
 
 /** Proof that an entry was stored: its position in the record. */

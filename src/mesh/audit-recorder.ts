@@ -57,6 +57,6 @@ export function mediationEntry(record: RecordEntry): MediationLogEntry {
     chain: [...record.chain],
     chain_hash: hashJson([...record.chain]),
     path: record.path.map((hop) => ({ agent: hop.agent, action: hop.action })),
-    outcome: (record.outcome ?? null),
+    outcome: record.outcome ?? null,
   };
 }

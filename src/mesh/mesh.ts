@@ -107,7 +107,10 @@ export class Mesh implements TaskHost {
       const { ctx } = call;
       const actor = ctx.agent;
       const context = ctx.segments.items;
-      const recipient = new TaskContext(this, request.target, action.label, { path: [...ctx.path, { agent: actor, action: action.actionId }], segments: context });
+      const recipient = new TaskContext(this, request.target, action.label, {
+        path: [...ctx.path, { agent: actor, action: action.actionId }],
+        segments: context,
+      });
       recipient.read(request.body, action.label, `agent:${actor}`, this.generationOf(request.body, context));
       const reply = await handler({ from: actor, body: request.body, label: action.label }, recipient);
       call.replied(recipient.label);
@@ -206,7 +209,10 @@ export class Mesh implements TaskHost {
     assertJson(body);
     const label = options.label ?? TRUSTED;
     const ctx = new TaskContext(this, agent, label, options.capability === undefined ? {} : { capability: options.capability });
-    const extra = { ...(options.context === undefined ? {} : { context: options.context }), ...(options.capability === undefined ? {} : { capability: options.capability }) };
+    const extra = {
+      ...(options.context === undefined ? {} : { context: options.context }),
+      ...(options.capability === undefined ? {} : { capability: options.capability }),
+    };
     const request: ActionRequest = this.#signed
       ? { kind, target, body, envelope: await this.#sign(ctx, kind, target, body), ...extra }
       : { kind, target, body, sender: agent, label, path: [], ...extra };
@@ -222,7 +228,15 @@ export class Mesh implements TaskHost {
     }
     return signEnvelope(
       key,
-      { iss: actor, aud: audienceOf(kind, target), act: kind, body, label: ctx.label, path: ctx.path, ...(ctx.capability === undefined ? {} : { capability: ctx.capability }) },
+      {
+        iss: actor,
+        aud: audienceOf(kind, target),
+        act: kind,
+        body,
+        label: ctx.label,
+        path: ctx.path,
+        ...(ctx.capability === undefined ? {} : { capability: ctx.capability }),
+      },
       this.#clock,
     );
   }
@@ -250,7 +264,11 @@ interface MeshCall {
 
 /** Tools whose configuration says `recordArgs: true` keep their arguments in the record; declassifications always keep theirs (the reason). */
 function keepArgumentsOf(config: MassConfig): (request: ActionRequest) => boolean {
-  const keep = new Set(Object.entries(config.data.tools).filter(([, t]) => t.recordArgs).map(([name]) => name));
+  const keep = new Set(
+    Object.entries(config.data.tools)
+      .filter(([, t]) => t.recordArgs)
+      .map(([name]) => name),
+  );
   return (request) => request.kind === 'declassify' || (request.kind === 'tool' && keep.has(request.target));
 }
 
@@ -277,7 +295,8 @@ export async function createMesh(config: MassConfig | MassConfigInput, options: 
     if (options.autoRegister ?? true) await ensureOwnerKey(store, clock);
     let chainOptionsPromise: Promise<VerifyChainOptions> | undefined;
     const links = new MemoryLinkMemory();
-    const chainOptions = () => (chainOptionsPromise ??= chainOptionsFromStore(store, clock, { clockSkewSeconds: loaded.data.envelopes.clockSkewSeconds, links }));
+    const chainOptions = () =>
+      (chainOptionsPromise ??= chainOptionsFromStore(store, clock, { clockSkewSeconds: loaded.data.envelopes.clockSkewSeconds, links }));
     const log = await openAuditLog(loaded, store, clock);
     if (options.autoRegister ?? true) {
       for (const id of Object.keys(loaded.data.agents)) {
@@ -296,9 +315,7 @@ export async function createMesh(config: MassConfig | MassConfigInput, options: 
     const events = new EventObserver();
     const detectors = detectorSuite(loaded.data.detectors);
     const defaults: Stages = {
-      authenticate: signed
-        ? new EnvelopeAuthenticator({ keys: registry, replay, clock, ...loaded.data.envelopes })
-        : new HostAuthenticator(store.agents),
+      authenticate: signed ? new EnvelopeAuthenticator({ keys: registry, replay, clock, ...loaded.data.envelopes }) : new HostAuthenticator(store.agents),
       provenance: new ChainProvenance(chainOptions, store.agents),
       label: new ConfigLabeler(loaded.data, { mcpTools: store.mcpTools }),
       inspect: new DetectorInspector(detectors),
@@ -309,7 +326,23 @@ export async function createMesh(config: MassConfig | MassConfigInput, options: 
       observe: events,
     };
     const stages: Stages = { ...defaults, ...options.stages };
-    return new Mesh({ config: loaded, store, ownsStore: options.store === undefined, registry, policy, clock, signed, stages, events, replay, log, mediatorTimeouts: loaded.data.mediator, keepArguments: keepArgumentsOf(loaded), mode: options.mode ?? 'enforce', contexts: new AgentContexts(store.agentContext, log, clock, options.contexts) });
+    return new Mesh({
+      config: loaded,
+      store,
+      ownsStore: options.store === undefined,
+      registry,
+      policy,
+      clock,
+      signed,
+      stages,
+      events,
+      replay,
+      log,
+      mediatorTimeouts: loaded.data.mediator,
+      keepArguments: keepArgumentsOf(loaded),
+      mode: options.mode ?? 'enforce',
+      contexts: new AgentContexts(store.agentContext, log, clock, options.contexts),
+    });
   } catch (error) {
     if (options.store === undefined) await store.close();
     throw error;

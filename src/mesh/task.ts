@@ -56,7 +56,12 @@ export class TaskContext {
   readonly #mesh: TaskHost;
 
   /** @internal */
-  constructor(mesh: TaskHost, agent: string, label: Label, options: { path?: readonly Hop[]; capability?: string | undefined; segments?: readonly Segment[] } = {}) {
+  constructor(
+    mesh: TaskHost,
+    agent: string,
+    label: Label,
+    options: { path?: readonly Hop[]; capability?: string | undefined; segments?: readonly Segment[] } = {},
+  ) {
     this.#mesh = mesh;
     this.agent = agent;
     this.#label = label;
@@ -141,4 +146,3 @@ export class AgentHandle {
     return this.task((ctx) => ctx.call(tool, args));
   }
 }
-

@@ -154,9 +154,10 @@ export class PolicyEngine {
     } else if (type === 'Tool') {
       const tool = this.#tools[id];
       const slash = id.indexOf('/');
-      const attrs: Record<string, cedar.CedarValueJson> = tool !== undefined
-        ? { effect: tool.effect, output: tool.output }
-        : { effect: 'unknown', output: 'untrusted', ...(slash > 0 ? { server: id.slice(0, slash) } : {}) };
+      const attrs: Record<string, cedar.CedarValueJson> =
+        tool !== undefined
+          ? { effect: tool.effect, output: tool.output }
+          : { effect: 'unknown', output: 'untrusted', ...(slash > 0 ? { server: id.slice(0, slash) } : {}) };
       entities.push({ uid: { type: 'Tool', id }, attrs, parents: [] });
     } else {
       const ns = this.#memory[id];

@@ -62,7 +62,8 @@ export function readPolicySources(config: MassConfig): PolicySource[] {
 export function loadPolicySet(config: MassConfig, sources: readonly PolicySource[] = readPolicySources(config)): LoadedPolicySet {
   const schema = buildCedarSchema(config.data);
   const schemaCheck = cedar.checkParseSchema(schema);
-  if (schemaCheck.type === 'failure') throw new MassError('POLICY_INVALID', `generated Cedar schema does not parse: ${schemaCheck.errors.map((e) => e.message).join('; ')}`);
+  if (schemaCheck.type === 'failure')
+    throw new MassError('POLICY_INVALID', `generated Cedar schema does not parse: ${schemaCheck.errors.map((e) => e.message).join('; ')}`);
   const policies: LoadedPolicy[] = [];
   const ids = new Set<string>();
   const problems: string[] = [];
@@ -108,7 +109,9 @@ export function loadPolicySet(config: MassConfig, sources: readonly PolicySource
 function splitPolicies(source: PolicySource): LoadedPolicy[] {
   const parsed = cedar.checkParsePolicySet({ staticPolicies: source.text });
   if (parsed.type === 'failure') {
-    const details = parsed.errors.map((e) => `${source.name}:${lineCol(source.text, e.sourceLocations?.[0]?.start)}: ${e.message}${e.help ? ` (${e.help})` : ''}`);
+    const details = parsed.errors.map(
+      (e) => `${source.name}:${lineCol(source.text, e.sourceLocations?.[0]?.start)}: ${e.message}${e.help ? ` (${e.help})` : ''}`,
+    );
     throw new MassError('POLICY_INVALID', `invalid policies:\n${details.map((d) => `  ${d}`).join('\n')}`);
   }
   const parts = cedar.policySetTextToParts(source.text);

@@ -29,7 +29,9 @@ export function entityReferences(policyJson: unknown): EntityReference[] {
 }
 
 function isTypeAndId(value: unknown): value is EntityReference {
-  return typeof value === 'object' && value !== null && typeof (value as EntityReference).type === 'string' && typeof (value as EntityReference).id === 'string';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as EntityReference).type === 'string' && typeof (value as EntityReference).id === 'string'
+  );
 }
 
 /**

@@ -21,7 +21,13 @@ export interface RunOutcome {
  * Refusals inside `play` are part of the game; anything else thrown is a harness fault, reported
  * in `error`.
  */
-export async function runOnce(scenario: Scenario, mode: Mode, rng: Prng, play: (system: System) => Promise<void>, judge: (world: World) => boolean): Promise<RunOutcome> {
+export async function runOnce(
+  scenario: Scenario,
+  mode: Mode,
+  rng: Prng,
+  play: (system: System) => Promise<void>,
+  judge: (world: World) => boolean,
+): Promise<RunOutcome> {
   const system = await startSystem(scenario, mode, rng);
   let error: string | undefined;
   try {
@@ -38,7 +44,14 @@ export async function runOnce(scenario: Scenario, mode: Mode, rng: Prng, play: (
   }
   const approvals = system.approvals;
   const granted = system.trace.filter((t) => t.executed && approvals.some((a) => a.actionId === t.actionId)).length;
-  return { mode, achieved, approvalsRequested: approvals.length, approvalsGranted: granted, actions: [...system.trace], ...(error === undefined ? {} : { error }) };
+  return {
+    mode,
+    achieved,
+    approvalsRequested: approvals.length,
+    approvalsGranted: granted,
+    actions: [...system.trace],
+    ...(error === undefined ? {} : { error }),
+  };
 }
 
 export interface AttackResult {
@@ -67,7 +80,16 @@ export async function runAttack(attack: Attack, scenario: Scenario, rng: Prng): 
   const judge = (w: World) => attack.succeeded(w);
   const undefended = await runOnce(scenario, 'undefended', stream, play, judge);
   const defended = await runOnce(scenario, 'defended', stream, play, judge);
-  return { id: attack.id, category: attack.category, scenario: attack.scenario, goal: attack.goal, success: attack.success, attacker: attack.attacker, undefended, defended };
+  return {
+    id: attack.id,
+    category: attack.category,
+    scenario: attack.scenario,
+    goal: attack.goal,
+    success: attack.success,
+    attacker: attack.attacker,
+    undefended,
+    defended,
+  };
 }
 
 /** A benign task, undefended then defended. */

@@ -46,7 +46,14 @@ export async function ownKey(s: System, agent: string): Promise<{ key: KeyObject
 }
 
 /** A crafted request: an envelope signed as `forgery` says, declaring a trusted label. */
-export async function craftRequest(s: System, forgery: Forgery, kind: ActionKind, target: string, body: JsonValue, capability?: string): Promise<ActionRequest> {
+export async function craftRequest(
+  s: System,
+  forgery: Forgery,
+  kind: ActionKind,
+  target: string,
+  body: JsonValue,
+  capability?: string,
+): Promise<ActionRequest> {
   const envelope = await signEnvelope(
     { kid: forgery.kid, privateKey: forgery.key },
     { iss: forgery.iss, aud: audienceOf(kind, target), act: kind, body, label: TRUSTED, ...(capability === undefined ? {} : { capability }) },
@@ -82,7 +89,17 @@ export function appendForgedLink(chain: string, forgery: LinkForgery): string {
   const now = Math.floor(forgery.clock.now() / 1000);
   const link = signLink(
     { kid: forgery.kid, privateKey: forgery.key },
-    { v: CAPABILITY_TOKEN_VERSION, iss: forgery.iss, aud: forgery.to, att: parseCapabilities(forgery.att), nbf: Math.max(now, held.nbf), exp: held.exp, prf: linkHash(last.compact), dep: held.dep + 1, jti: randomId() },
+    {
+      v: CAPABILITY_TOKEN_VERSION,
+      iss: forgery.iss,
+      aud: forgery.to,
+      att: parseCapabilities(forgery.att),
+      nbf: Math.max(now, held.nbf),
+      exp: held.exp,
+      prf: linkHash(last.compact),
+      dep: held.dep + 1,
+      jti: randomId(),
+    },
   );
   return joinChain([...links, link]);
 }

@@ -8,7 +8,19 @@ export { formatReport, progressLine } from './table.js';
 export { runAttack, runBenign, runOnce, type AttackResult, type BenignResult, type RunOutcome } from './engine.js';
 export { ATTACK_LIBRARY } from './attacks/index.js';
 export { SCENARIOS, scenarioById } from './scenarios/index.js';
-export { RISK_IDS, SCENARIO_IDS, type ActionTrace, type Attack, type BenignTask, type Mode, type RiskId, type Scenario, type ScenarioId, type System, type WorldTool } from './types.js';
+export {
+  RISK_IDS,
+  SCENARIO_IDS,
+  type ActionTrace,
+  type Attack,
+  type BenignTask,
+  type Mode,
+  type RiskId,
+  type Scenario,
+  type ScenarioId,
+  type System,
+  type WorldTool,
+} from './types.js';
 export { SimulatedReviewer, type ReviewerOptions, type ReviewRecord } from './reviewer.js';
 export { startSystem, RED_TEAM_EPOCH, type RunningSystem } from './system.js';
 export { Prng, hashString } from './prng.js';

@@ -55,9 +55,12 @@ const TRANSFER = new RegExp(
 /** An IBAN (grouped or not) or an account reference such as XYZ-666. Case-sensitive on purpose. */
 const ACCOUNT = /^(?:[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?|[A-Z0-9][A-Z0-9-]{2,30}[A-Z0-9])/;
 const REFUND = /\brefund\s+(?:of\s+)?(?:\$|€|£)?(\d[\d.,]{0,12})\s*(?:usd|eur|dollars?|euros?)?\s+(?:to|for)\s+(?:customer\s+|client\s+)?([A-Z]-\d{3,6})\b/giu;
-const EMAIL = /\b(?:send|email|e-mail|mail|forward|cc|bcc|senden\s+sie|envoyez|envía|invia)\s+(.{1,120}?)\s+(?:to|an|à|a)\s+([\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4})/giu;
-const REMEMBER = /\b(?:write|save|store|remember|record|add)\s+(?:the\s+(?:following|note|fact)\s*:?\s*)?["“'](.{1,400}?)["”']\s+(?:to|in|into|under)\s+(?:the\s+)?(?:memory|knowledge\s+base|kb|notes?)(?:\s+(?:topic|under|entry))?\s*["“']?([\w-]{1,40})?/giu;
-const FORWARD = /\b(?:forward|pass|relay|copy)\s+(?:this|these|the)(?:\s+(?:whole|entire|full))?(?:\s+(?:message|instructions?|note|text))?(?:\s+verbatim)?\s+to\s+(?:the\s+)?(every\s+agent|all\s+agents|everyone|[a-z][\w-]{1,40})\b/giu;
+const EMAIL =
+  /\b(?:send|email|e-mail|mail|forward|cc|bcc|senden\s+sie|envoyez|envía|invia)\s+(.{1,120}?)\s+(?:to|an|à|a)\s+([\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4})/giu;
+const REMEMBER =
+  /\b(?:write|save|store|remember|record|add)\s+(?:the\s+(?:following|note|fact)\s*:?\s*)?["“'](.{1,400}?)["”']\s+(?:to|in|into|under)\s+(?:the\s+)?(?:memory|knowledge\s+base|kb|notes?)(?:\s+(?:topic|under|entry))?\s*["“']?([\w-]{1,40})?/giu;
+const FORWARD =
+  /\b(?:forward|pass|relay|copy)\s+(?:this|these|the)(?:\s+(?:whole|entire|full))?(?:\s+(?:message|instructions?|note|text))?(?:\s+verbatim)?\s+to\s+(?:the\s+)?(every\s+agent|all\s+agents|everyone|[a-z][\w-]{1,40})\b/giu;
 const RUN = /\b(?:run|execute)\s+(?:the\s+)?(?:following\s+)?(?:command|script)?\s*:?\s*[`"']([^`"'\n]{1,200})[`"']/giu;
 const DELETE = /\b(?:delete|remove|erase|purge)\s+(?:the\s+)?(?:file|log)\s+([\w./-]{1,120}[\w/])/giu;
 const INCLUDE = /\b(?:include|attach|append|paste|add)\s+([^.\n;]{1,100})/giu;

@@ -25,7 +25,10 @@ function accountOf(body: { readonly [key: string]: JsonValue }, world: World): s
     const value = body[key];
     if (typeof value === 'string') return value;
   }
-  for (const [key, table] of [['customer_id', 'customers'], ['employee', 'employees']] as const) {
+  for (const [key, table] of [
+    ['customer_id', 'customers'],
+    ['employee', 'employees'],
+  ] as const) {
     const id = body[key];
     const account = typeof id === 'string' ? world.table(table).rows.get(id)?.account : undefined;
     if (typeof account === 'string') return account;

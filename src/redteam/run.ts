@@ -33,7 +33,10 @@ export async function runRedTeam(options: RedTeamOptions = {}): Promise<RedTeamR
   const selected = (a: Attack) => options.attacks === undefined || options.attacks.includes(a.id);
   const work = scenarios.flatMap((scenario) => [
     ...(options.benign === false ? [] : scenario.benign.map((task) => ({ id: task.id, run: () => runBenign(task, scenario, rng) }))),
-    ...ATTACK_LIBRARY.filter((a) => a.scenario === scenario.id && selected(a)).map((attack) => ({ id: attack.id, run: () => runAttack(attack, scenario, rng) })),
+    ...ATTACK_LIBRARY.filter((a) => a.scenario === scenario.id && selected(a)).map((attack) => ({
+      id: attack.id,
+      run: () => runAttack(attack, scenario, rng),
+    })),
   ]);
   const attacks: AttackResult[] = [];
   const benign: BenignResult[] = [];
@@ -43,7 +46,8 @@ export async function runRedTeam(options: RedTeamOptions = {}): Promise<RedTeamR
     const result = await item.run();
     if ('category' in result) attacks.push(result);
     else benign.push(result);
-    for (const outcome of [result.undefended, result.defended]) if (outcome.error !== undefined) errors.push(`${result.id} (${outcome.mode}): ${outcome.error}`);
+    for (const outcome of [result.undefended, result.defended])
+      if (outcome.error !== undefined) errors.push(`${result.id} (${outcome.mode}): ${outcome.error}`);
     options.onProgress?.(++done, work.length, item.id);
   }
   return { seed, summary: summarize(attacks, benign), attacks, benign, errors };

@@ -131,7 +131,10 @@ function worldEffects(mesh: Mesh, tools: Readonly<Record<string, WorldTool>>, ha
     message: (request, action, sender) => {
       const handler = handlers.get(request.target);
       if (handler === undefined) throw new MassError('AGENT_UNKNOWN', `agent "${request.target}" has no handler`);
-      const recipient = new TaskContext(mesh, request.target, action.label, { path: [{ agent: sender, action: action.actionId }], segments: request.context ?? [] });
+      const recipient = new TaskContext(mesh, request.target, action.label, {
+        path: [{ agent: sender, action: action.actionId }],
+        segments: request.context ?? [],
+      });
       recipient.read(request.body, action.label, `agent:${sender}`);
       return handler(request.body, recipient, sender);
     },

@@ -12,7 +12,10 @@ function pct(n: number, of: number): string {
 }
 
 function cells(widths: readonly number[], values: readonly string[]): string {
-  return values.map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join('  ').trimEnd();
+  return values
+    .map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0)))
+    .join('  ')
+    .trimEnd();
 }
 
 export function formatReport(report: RedTeamReport): string {
@@ -29,7 +32,14 @@ export function formatReport(report: RedTeamReport): string {
     total += c.attacks;
     und += c.succeeded_undefended;
     def += c.succeeded_defended;
-    out.push(cells(cw, [id, String(c.attacks), `${c.succeeded_undefended} ${pct(c.succeeded_undefended, c.attacks)}`, `${c.succeeded_defended} ${pct(c.succeeded_defended, c.attacks)}`]));
+    out.push(
+      cells(cw, [
+        id,
+        String(c.attacks),
+        `${c.succeeded_undefended} ${pct(c.succeeded_undefended, c.attacks)}`,
+        `${c.succeeded_defended} ${pct(c.succeeded_defended, c.attacks)}`,
+      ]),
+    );
   }
   out.push(cells(cw, ['all', String(total), `${und} ${pct(und, total)}`, `${def} ${pct(def, total)}`]), '');
 
@@ -37,7 +47,18 @@ export function formatReport(report: RedTeamReport): string {
   out.push(cells(sw, ['scenario', 'attacks', 'undefended', 'defended', 'benign', 'done undef', 'done def', 'approvals']));
   for (const id of SCENARIO_IDS) {
     const s = summary.scenarios[id];
-    out.push(cells(sw, [id, String(s.attacks), String(s.succeeded_undefended), String(s.succeeded_defended), String(s.benign_tasks), String(s.completed_undefended), String(s.completed_defended), String(s.approvals_requested)]));
+    out.push(
+      cells(sw, [
+        id,
+        String(s.attacks),
+        String(s.succeeded_undefended),
+        String(s.succeeded_defended),
+        String(s.benign_tasks),
+        String(s.completed_undefended),
+        String(s.completed_defended),
+        String(s.approvals_requested),
+      ]),
+    );
   }
   const u = summary.utility;
   out.push(

@@ -32,7 +32,8 @@ export async function openStore(url: string, baseDir: string, options: { mustExi
   const file = storeFileOf(url, baseDir);
   if (file === undefined) return await openSqliteStore(':memory:');
   // Commands that only read must not create an empty store and report on it.
-  if (options.mustExist === true && !existsSync(file)) throw new MassError('STORE_NOT_FOUND', `no store at ${file} (store: ${url}); run \`mass init\` or check --config`);
+  if (options.mustExist === true && !existsSync(file))
+    throw new MassError('STORE_NOT_FOUND', `no store at ${file} (store: ${url}); run \`mass init\` or check --config`);
   return await openSqliteStore(file);
 }
 

@@ -39,11 +39,17 @@ export class SqliteAgentContext implements AgentContextTable {
     );
     const task = db.prepare<[string], TaskRow>('SELECT task, floor FROM agent_tasks WHERE agent = ?');
     const open = db.prepare('INSERT INTO agent_tasks (agent, task, floor) VALUES (?, 1, NULL) ON CONFLICT (agent) DO NOTHING');
-    const restart = db.prepare('INSERT INTO agent_tasks (agent, task, floor) VALUES (?, 1, NULL) ON CONFLICT (agent) DO UPDATE SET task = task + 1, floor = NULL');
+    const restart = db.prepare(
+      'INSERT INTO agent_tasks (agent, task, floor) VALUES (?, 1, NULL) ON CONFLICT (agent) DO UPDATE SET task = task + 1, floor = NULL',
+    );
     const first = db.prepare<[string], { first: number | null }>("SELECT MIN(seq) AS first FROM agent_context WHERE agent = ? AND kind = 'read'");
     const forgetAll = db.prepare('DELETE FROM agent_context WHERE agent = ?');
-    const totals = db.prepare<[string], { n: number; chars: number | null }>("SELECT COUNT(*) AS n, SUM(chars) AS chars FROM agent_context WHERE agent = ? AND kind = 'read'");
-    const requestTotals = db.prepare<[string], { n: number; chars: number | null }>("SELECT COUNT(*) AS n, SUM(chars) AS chars FROM agent_context WHERE agent = ? AND kind = 'request'");
+    const totals = db.prepare<[string], { n: number; chars: number | null }>(
+      "SELECT COUNT(*) AS n, SUM(chars) AS chars FROM agent_context WHERE agent = ? AND kind = 'read'",
+    );
+    const requestTotals = db.prepare<[string], { n: number; chars: number | null }>(
+      "SELECT COUNT(*) AS n, SUM(chars) AS chars FROM agent_context WHERE agent = ? AND kind = 'request'",
+    );
     const oldest = db.prepare<[string], { seq: number; label: string; echoes_label: string | null; chars: number }>(
       "SELECT seq, label, echoes_label, chars FROM agent_context WHERE agent = ? AND kind = 'read' ORDER BY seq",
     );
@@ -53,7 +59,18 @@ export class SqliteAgentContext implements AgentContextTable {
       'SELECT seq, kind, text, label, source, generation, echoes_text, echoes_label, at FROM agent_context WHERE agent = ? AND seq > ? ORDER BY seq',
     );
     const put = (agent: string, kind: 'request' | 'read', r: NewRow) =>
-      insert.run(agent, kind, r.text, r.label, r.source, r.generation, r.echoes?.text ?? null, r.echoes?.label ?? null, r.text.length + (r.echoes?.text.length ?? 0), r.at);
+      insert.run(
+        agent,
+        kind,
+        r.text,
+        r.label,
+        r.source,
+        r.generation,
+        r.echoes?.text ?? null,
+        r.echoes?.label ?? null,
+        r.text.length + (r.echoes?.text.length ?? 0),
+        r.at,
+      );
 
     this.#start = db
       .transaction((agent: string, row: NewRow) => {
@@ -93,7 +110,9 @@ export class SqliteAgentContext implements AgentContextTable {
       .immediate.bind(null) as (agent: string, row: NewRow, bounds: AgentContextBounds) => void;
 
     const last = db.prepare<[string], { last: number | null }>('SELECT MAX(seq) AS last FROM agent_context WHERE agent = ?');
-    const labelsOf = db.prepare<[string], { seq: number; label: string; echoes_label: string | null }>('SELECT seq, label, echoes_label FROM agent_context WHERE agent = ?');
+    const labelsOf = db.prepare<[string], { seq: number; label: string; echoes_label: string | null }>(
+      'SELECT seq, label, echoes_label FROM agent_context WHERE agent = ?',
+    );
     const setLabels = db.prepare('UPDATE agent_context SET label = ?, echoes_label = ? WHERE seq = ?');
     const renumber = db.prepare('UPDATE agent_tasks SET task = task + 1, floor = ? WHERE agent = ?');
     this.#relabel = db

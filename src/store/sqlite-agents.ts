@@ -40,9 +40,7 @@ export class SqliteAgents implements AgentTable {
     this.#byId = db.prepare('SELECT * FROM agents WHERE id = ?');
     this.#byKid = db.prepare('SELECT * FROM agents WHERE kid = ?');
     this.#all = db.prepare('SELECT * FROM agents ORDER BY id');
-    this.#insert = db.prepare(
-      'INSERT INTO agents (id, status, kid, public_jwk, created_at, updated_at, status_reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
+    this.#insert = db.prepare('INSERT INTO agents (id, status, kid, public_jwk, created_at, updated_at, status_reason) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.#status = db.prepare('UPDATE agents SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?');
   }
 
@@ -75,4 +73,3 @@ export class SqliteAgents implements AgentTable {
     return Promise.resolve(info.changes === 1);
   }
 }
-

@@ -50,4 +50,3 @@ export class SqliteCertificates implements CertificateTable {
     return Promise.resolve(this.#all.all().map(toCertificate));
   }
 }
-

@@ -42,4 +42,3 @@ export class SqliteKeys implements KeyTable {
     return Promise.resolve();
   }
 }
-

@@ -20,7 +20,8 @@ function parseRows(packed: Buffer): LogChunk {
     const index = parseInt(packed.toString('latin1', offset, offset + 12), 16);
     const length = parseInt(packed.toString('latin1', offset + 12, offset + 20), 16);
     const end = offset + 52 + length;
-    if (!Number.isSafeInteger(index) || !Number.isSafeInteger(length) || end > packed.length) throw new MassError('STORE_FAILED', 'log rows could not be read in bulk');
+    if (!Number.isSafeInteger(index) || !Number.isSafeInteger(length) || end > packed.length)
+      throw new MassError('STORE_FAILED', 'log rows could not be read in bulk');
     indexes.push(index);
     leaves.push(packed.subarray(offset + 20, offset + 52));
     entries.push(packed.subarray(offset + 52, end));
@@ -58,7 +59,9 @@ export class SqliteLog implements LogTable {
     // the database is UTF-8), far fewer objects than a row each. Layout per row:
     // idx as 12 hex digits, entry length as 8 hex digits, the 32-byte leaf, the entry.
     this.#leafBulk = db
-      .prepare<[number, number], Buffer | null>("SELECT CAST(group_concat(CAST(leaf AS TEXT), '' ORDER BY idx) AS BLOB) FROM log_entries WHERE idx >= ? AND idx < ?")
+      .prepare<[number, number], Buffer | null>(
+        "SELECT CAST(group_concat(CAST(leaf AS TEXT), '' ORDER BY idx) AS BLOB) FROM log_entries WHERE idx >= ? AND idx < ?",
+      )
       .pluck();
     this.#rowsBulk = db
       .prepare<[number, number], Buffer | null>(
@@ -67,7 +70,9 @@ export class SqliteLog implements LogTable {
       .pluck();
     this.#bytes = db.prepare<[number, number], number | null>('SELECT sum(length(entry)) FROM log_entries WHERE idx >= ? AND idx < ?').pluck();
     this.#row = db.prepare('SELECT entry, leaf FROM log_entries WHERE idx = ?');
-    this.#range = db.prepare<[number, number], [number, Buffer, Buffer]>('SELECT idx, entry, leaf FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx').raw();
+    this.#range = db
+      .prepare<[number, number], [number, Buffer, Buffer]>('SELECT idx, entry, leaf FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx')
+      .raw();
     this.#latest = db.prepare('SELECT * FROM log_checkpoints ORDER BY size DESC LIMIT 1');
     this.#all = db.prepare('SELECT * FROM log_checkpoints ORDER BY size');
     this.#saveCheckpoint = db.prepare('INSERT OR REPLACE INTO log_checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)');
@@ -177,4 +182,3 @@ export class SqliteLog implements LogTable {
 function toCheckpoint(row: CheckpointRow): StoredCheckpoint {
   return { size: row.size, root: new Uint8Array(row.root), note: row.note, createdAt: row.created_at };
 }
-

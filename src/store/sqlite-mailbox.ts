@@ -35,7 +35,9 @@ export class SqliteMailbox implements MailboxTable {
 
   pending(recipient: string, limit: number): Promise<MailboxMessage[]> {
     return Promise.resolve(
-      this.#pending.all(recipient, limit).map((r) => ({ id: r.id, recipient: r.recipient, sender: r.sender, body: r.body, label: r.label, actionId: r.action_id, at: r.at })),
+      this.#pending
+        .all(recipient, limit)
+        .map((r) => ({ id: r.id, recipient: r.recipient, sender: r.sender, body: r.body, label: r.label, actionId: r.action_id, at: r.at })),
     );
   }
 
@@ -47,4 +49,3 @@ export class SqliteMailbox implements MailboxTable {
     }
   }
 }
-

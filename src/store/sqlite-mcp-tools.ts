@@ -15,9 +15,19 @@ interface Row {
 
 function fromRow(row: Row): McpToolRecord {
   // The column is CHECK-constrained; anything else is a corrupt file, never an approval.
-  if (!(PIN_STATUSES as readonly string[]).includes(row.status)) throw new MassError('STORE_FAILED', `MCP tool ${row.server}/${row.tool} has an unknown status in the store`);
+  if (!(PIN_STATUSES as readonly string[]).includes(row.status))
+    throw new MassError('STORE_FAILED', `MCP tool ${row.server}/${row.tool} has an unknown status in the store`);
   const status = row.status as PinStatus;
-  return { server: row.server, tool: row.tool, seenHash: row.seen_hash, seen: row.seen, approvedHash: row.approved_hash, reason: row.reason, status, updatedAt: row.updated_at };
+  return {
+    server: row.server,
+    tool: row.tool,
+    seenHash: row.seen_hash,
+    seen: row.seen,
+    approvedHash: row.approved_hash,
+    reason: row.reason,
+    status,
+    updatedAt: row.updated_at,
+  };
 }
 
 export class SqliteMcpTools implements McpToolTable {

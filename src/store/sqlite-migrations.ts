@@ -100,7 +100,10 @@ export function migrateSqlite(db: Database.Database): void {
   db.transaction(() => {
     const current = storedVersion(read.get('schema_version')?.value);
     if (current > SQLITE_SCHEMA_VERSION) {
-      throw new MassError('STORE_SCHEMA_NEWER', `the store has schema version ${current}, newer than version ${SQLITE_SCHEMA_VERSION} this version of MASS reads; upgrade MASS`);
+      throw new MassError(
+        'STORE_SCHEMA_NEWER',
+        `the store has schema version ${current}, newer than version ${SQLITE_SCHEMA_VERSION} this version of MASS reads; upgrade MASS`,
+      );
     }
     for (const migration of MIGRATIONS) {
       if (migration.version <= current) continue;
@@ -113,6 +116,7 @@ export function migrateSqlite(db: Database.Database): void {
 /** The `schema_version` kept in `meta` (file content: checked, not trusted); 0 for a new store. */
 function storedVersion(value: string | undefined): number {
   if (value === undefined) return 0;
-  if (!/^[1-9][0-9]{0,8}$/.test(value)) throw new MassError('STORE_FAILED', `the store's schema_version ${JSON.stringify(value.slice(0, 32))} is not a version number`);
+  if (!/^[1-9][0-9]{0,8}$/.test(value))
+    throw new MassError('STORE_FAILED', `the store's schema_version ${JSON.stringify(value.slice(0, 32))} is not a version number`);
   return Number(value);
 }

@@ -61,4 +61,3 @@ export class SqliteReplay implements ReplayTable {
     return Promise.resolve(this.#live.all(now).map((row) => ({ jti: row.jti, expiresAt: row.expires_at })));
   }
 }
-

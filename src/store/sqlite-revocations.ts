@@ -30,4 +30,3 @@ export class SqliteRevocations implements RevocationTable {
     return Promise.resolve(this.#list.all(kind));
   }
 }
-

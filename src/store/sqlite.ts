@@ -2,7 +2,18 @@ import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MassError } from '../core/errors.js';
-import type { AgentContextTable, AgentTable, CertificateTable, KeyTable, LogTable, MailboxTable, McpToolTable, ReplayTable, RevocationTable, Store } from './store.js';
+import type {
+  AgentContextTable,
+  AgentTable,
+  CertificateTable,
+  KeyTable,
+  LogTable,
+  MailboxTable,
+  McpToolTable,
+  ReplayTable,
+  RevocationTable,
+  Store,
+} from './store.js';
 import { SqliteAgentContext } from './sqlite-agent-context.js';
 import { SqliteAgents } from './sqlite-agents.js';
 import { SqliteCertificates } from './sqlite-certificates.js';
@@ -73,4 +84,3 @@ class SqliteStore implements Store {
     return Promise.resolve();
   }
 }
-

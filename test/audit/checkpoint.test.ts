@@ -178,7 +178,10 @@ function specCheck(note: string, name: string, publicKey: Uint8Array): { origin:
   assert.ok(match, 'one signature line');
   assert.equal(match[1], name);
   const raw = Buffer.from(match[2] ?? '', 'base64');
-  const keyId = createHash('sha256').update(Buffer.concat([Buffer.from(name, 'utf8'), Buffer.from([0x0a, 0x01]), publicKey])).digest().subarray(0, 4);
+  const keyId = createHash('sha256')
+    .update(Buffer.concat([Buffer.from(name, 'utf8'), Buffer.from([0x0a, 0x01]), publicKey]))
+    .digest()
+    .subarray(0, 4);
   assert.deepEqual(raw.subarray(0, 4), keyId);
   const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), publicKey]);
   const key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
@@ -283,7 +286,7 @@ test('malformed notes are rejected with CHECKPOINT_INVALID', () => {
     'NUL in the text': `\0${note}`,
     'invalid UTF-8': Buffer.concat([Buffer.from(note), Buffer.from([0xc3])]),
     'lone surrogate': `\ud800${note}`,
-    'oversized': 'x'.repeat(MAX_NOTE_BYTES) + note,
+    oversized: 'x'.repeat(MAX_NOTE_BYTES) + note,
     'oversized bytes': Buffer.alloc(MAX_NOTE_BYTES + 1, 0x41),
     'oversized in UTF-8 only': 'é'.repeat(MAX_NOTE_BYTES / 2) + note,
     'more than 100 signature lines': body + '\n' + sigs.repeat(101),
@@ -302,7 +305,10 @@ test('malformed notes are rejected with CHECKPOINT_INVALID', () => {
 
 /** Builds a signed note by hand from the spec, bypassing signNote's checks on the text. */
 function handSign(text: string, signer: NoteSigner): string {
-  const keyId = createHash('sha256').update(Buffer.concat([Buffer.from(`${signer.name}\n\x01`, 'utf8'), signer.publicKey])).digest().subarray(0, 4);
+  const keyId = createHash('sha256')
+    .update(Buffer.concat([Buffer.from(`${signer.name}\n\x01`, 'utf8'), signer.publicKey]))
+    .digest()
+    .subarray(0, 4);
   const signature = sign(null, Buffer.from(text, 'utf8'), signer.privateKey);
   return `${text}\n— ${signer.name} ${Buffer.concat([keyId, signature]).toString('base64')}\n`;
 }
@@ -312,10 +318,10 @@ test('correctly signed texts that break the note syntax are still rejected', () 
   const body = formatCheckpoint({ origin: 'example.com/log42', size: 3, root: ROOT });
   assert.equal(openNote(handSign(body, LOG), verifiers).body, body); // the hand-made note is right
   const texts: Record<string, string> = {
-    'tab': body.replace('\n', '\t\n'),
-    'CRLF': body.replaceAll('\n', '\r\n'),
-    'NUL': `\0${body}`,
-    'escape': `\x1b[31m${body}`,
+    tab: body.replace('\n', '\t\n'),
+    CRLF: body.replaceAll('\n', '\r\n'),
+    NUL: `\0${body}`,
+    escape: `\x1b[31m${body}`,
   };
   for (const [what, text] of Object.entries(texts)) assertInvalid(() => openNote(handSign(text, LOG), verifiers), what);
   // A leading U+FEFF is text like any other: kept in the body, covered by the signature.
@@ -335,11 +341,11 @@ test('checkpoint bodies are parsed strictly', () => {
     'blank line before extensions': `${good}\next\n`,
     'trailing blank line': `${good}\n`,
     'blank line inside': `o\n\n5\n${r}\n`,
-    'CRLF': good.replaceAll('\n', '\r\n'),
+    CRLF: good.replaceAll('\n', '\r\n'),
     'leading zero': `o\n05\n${r}\n`,
     'negative size': `o\n-1\n${r}\n`,
     'plus sign': `o\n+5\n${r}\n`,
-    'exponent': `o\n1e3\n${r}\n`,
+    exponent: `o\n1e3\n${r}\n`,
     'hex size': `o\n0x5\n${r}\n`,
     'space in size': `o\n 5\n${r}\n`,
     'empty size': `o\n\n${r}\n`,
@@ -456,16 +462,23 @@ test('property: a random single-byte change, insertion or deletion never opens t
 test('property: parseCheckpoint fails only with CHECKPOINT_INVALID and round-trips what it accepts', () => {
   const line = fc.string({ minLength: 1, maxLength: 12, unit: 'grapheme' }).filter((s) => !s.includes('\n') && isNoteText(s));
   fc.assert(
-    fc.property(line, fc.nat({ max: 2 ** 48 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.array(line, { maxLength: 3 }), fc.string({ maxLength: 80 }), (origin, size, root, extensions, noise) => {
-      const checkpoint: Checkpoint = { origin, size, root, extensions };
-      assert.deepEqual(parseCheckpoint(formatCheckpoint(checkpoint)), checkpoint);
-      try {
-        const parsed = parseCheckpoint(noise);
-        assert.equal(formatCheckpoint(parsed), noise);
-      } catch (error) {
-        assert.ok(isMassError(error, 'CHECKPOINT_INVALID'), String(error));
-      }
-    }),
+    fc.property(
+      line,
+      fc.nat({ max: 2 ** 48 }),
+      fc.uint8Array({ minLength: 32, maxLength: 32 }),
+      fc.array(line, { maxLength: 3 }),
+      fc.string({ maxLength: 80 }),
+      (origin, size, root, extensions, noise) => {
+        const checkpoint: Checkpoint = { origin, size, root, extensions };
+        assert.deepEqual(parseCheckpoint(formatCheckpoint(checkpoint)), checkpoint);
+        try {
+          const parsed = parseCheckpoint(noise);
+          assert.equal(formatCheckpoint(parsed), noise);
+        } catch (error) {
+          assert.ok(isMassError(error, 'CHECKPOINT_INVALID'), String(error));
+        }
+      },
+    ),
     { numRuns: 2_000 },
   );
 });

@@ -58,7 +58,10 @@ async function withDir(work: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-const leafOf = (bytes: Buffer): Buffer => createHash('sha256').update(Buffer.concat([Buffer.from([0]), bytes])).digest();
+const leafOf = (bytes: Buffer): Buffer =>
+  createHash('sha256')
+    .update(Buffer.concat([Buffer.from([0]), bytes]))
+    .digest();
 
 /** What an attacker with write access to the database does to entry `index`: new bytes, matching leaf hash. */
 function rewriteEntry(db: Database.Database, index: number): void {
@@ -76,7 +79,10 @@ test('mass init keeps the log key in a 0600 file outside the store; the store ho
       await store.close();
     }
     chmodSync(keyFile, 0o644);
-    assert.throws(() => LogKey.load(keyFile), (e: unknown) => isMassError(e, 'LOG_KEY_INVALID'));
+    assert.throws(
+      () => LogKey.load(keyFile),
+      (e: unknown) => isMassError(e, 'LOG_KEY_INVALID'),
+    );
   });
 });
 
@@ -90,7 +96,10 @@ test('rewrite an entry + its leaf hash and re-sign with a key the attacker holds
     const root = MerkleTree.from(leaves).root();
     db.prepare('DELETE FROM log_checkpoints').run();
     const pair = generateEd25519Key();
-    const note = signCheckpoint({ origin: ORIGIN, size, root }, { name: ORIGIN, privateKey: privateKeyFromPkcs8(pair.privatePkcs8), publicKey: new Uint8Array(Buffer.from(pair.publicJwk.x, 'base64url')) });
+    const note = signCheckpoint(
+      { origin: ORIGIN, size, root },
+      { name: ORIGIN, privateKey: privateKeyFromPkcs8(pair.privatePkcs8), publicKey: new Uint8Array(Buffer.from(pair.publicJwk.x, 'base64url')) },
+    );
     db.prepare('INSERT INTO log_checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)').run(size, Buffer.from(root), note, 1);
     db.close();
     const r = await cli(dir, ['log', 'verify', '--key', vkey]);
@@ -114,7 +123,7 @@ test('truncate the tail: verify --key fails naming the first missing index', asy
   });
 });
 
-test('truncate the tail and delete the checkpoints that covered it: verify fails on the signer\'s own record, naming the first missing index', async () => {
+test("truncate the tail and delete the checkpoints that covered it: verify fails on the signer's own record, naming the first missing index", async () => {
   await withInstallation(async ({ dir, db: dbPath, vkey }) => {
     const db = new Database(dbPath);
     db.prepare('DELETE FROM log_entries WHERE idx >= 11').run();
@@ -193,7 +202,15 @@ test('read-only log commands in a folder with no store fail with STORE_NOT_FOUND
   const dir = mkdtempSync(join(tmpdir(), 'mass-log-nostore-'));
   try {
     writeFileSync(join(dir, 'mass.yaml'), 'version: 1\ntrustDomain: example.org\n');
-    for (const argv of [['log', 'verify'], ['log', 'show'], ['log', 'tail'], ['log', 'trace', 'x'], ['log', 'checkpoint'], ['log', 'proof', '--index', '0'], ['log', 'consistency', '--from', '0']]) {
+    for (const argv of [
+      ['log', 'verify'],
+      ['log', 'show'],
+      ['log', 'tail'],
+      ['log', 'trace', 'x'],
+      ['log', 'checkpoint'],
+      ['log', 'proof', '--index', '0'],
+      ['log', 'consistency', '--from', '0'],
+    ]) {
       const r = await cli(dir, argv);
       assert.equal(r.status, 1, argv.join(' '));
       assert.match(r.stderr, /\[STORE_NOT_FOUND\]/, argv.join(' '));
@@ -229,11 +246,15 @@ async function resignWithKey(dbPath: string, keyFile: string): Promise<void> {
 
 for (const [attack, tamper, index] of [
   ['rewrite below a kept checkpoint', (db: Database.Database) => rewriteEntry(db, 6), 6],
-  ['reorder below a kept checkpoint', (db: Database.Database) => {
-    db.prepare('UPDATE log_entries SET idx = -1 WHERE idx = 8').run();
-    db.prepare('UPDATE log_entries SET idx = 8 WHERE idx = 3').run();
-    db.prepare('UPDATE log_entries SET idx = 3 WHERE idx = -1').run();
-  }, 3],
+  [
+    'reorder below a kept checkpoint',
+    (db: Database.Database) => {
+      db.prepare('UPDATE log_entries SET idx = -1 WHERE idx = 8').run();
+      db.prepare('UPDATE log_entries SET idx = 8 WHERE idx = 3').run();
+      db.prepare('UPDATE log_entries SET idx = 3 WHERE idx = -1').run();
+    },
+    3,
+  ],
   ['truncate below a kept checkpoint', (db: Database.Database) => db.prepare('DELETE FROM log_entries WHERE idx >= 9').run(), 9],
 ] as const) {
   test(`${attack}, re-signed with the real key: --checkpoint FILE fails naming index ${index}`, async () => {
@@ -301,16 +322,18 @@ test('property: any rewrite, reorder or truncation below a kept checkpoint is ca
     let run = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 2, max: 40 }).chain((size) =>
-          fc.tuple(
-            fc.constant(size),
-            fc.oneof(
-              fc.record({ kind: fc.constant('rewrite' as const), at: fc.nat({ max: size - 1 }) }),
-              fc.record({ kind: fc.constant('swap' as const), at: fc.nat({ max: size - 2 }), gap: fc.integer({ min: 1, max: size - 1 }) }),
-              fc.record({ kind: fc.constant('truncate' as const), at: fc.nat({ max: size - 1 }) }),
+        fc
+          .integer({ min: 2, max: 40 })
+          .chain((size) =>
+            fc.tuple(
+              fc.constant(size),
+              fc.oneof(
+                fc.record({ kind: fc.constant('rewrite' as const), at: fc.nat({ max: size - 1 }) }),
+                fc.record({ kind: fc.constant('swap' as const), at: fc.nat({ max: size - 2 }), gap: fc.integer({ min: 1, max: size - 1 }) }),
+                fc.record({ kind: fc.constant('truncate' as const), at: fc.nat({ max: size - 1 }) }),
+              ),
             ),
           ),
-        ),
         async ([size, mutation]) => {
           const path = join(dir, `p${run++}.db`);
           const key = LogKey.ephemeral();
@@ -336,7 +359,10 @@ test('property: any rewrite, reorder or truncation below a kept checkpoint is ca
               expected = mutation.at;
             }
             db.close();
-            await assert.rejects(verifyLog(store, ORIGIN, log.verifier, { kept: [kept] }), (e: unknown) => e instanceof LogVerificationError && e.index === expected);
+            await assert.rejects(
+              verifyLog(store, ORIGIN, log.verifier, { kept: [kept] }),
+              (e: unknown) => e instanceof LogVerificationError && e.index === expected,
+            );
           } finally {
             await store.close();
           }
@@ -353,7 +379,9 @@ test('fuzz: a kept checkpoint file of any content parses or is refused with CHEC
   const jsonish = fc.oneof(
     fc.string(),
     fc.json(),
-    fc.record({ checkpoint: fc.oneof(fc.string(), fc.integer()), leaves: fc.oneof(fc.base64String(), fc.string(), fc.constant(undefined)) }).map((v) => JSON.stringify(v)),
+    fc
+      .record({ checkpoint: fc.oneof(fc.string(), fc.integer()), leaves: fc.oneof(fc.base64String(), fc.string(), fc.constant(undefined)) })
+      .map((v) => JSON.stringify(v)),
   );
   fc.assert(
     fc.property(jsonish, (text) => {

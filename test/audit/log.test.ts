@@ -62,12 +62,17 @@ test('group commit: concurrent appends get contiguous indexes from 0, each entry
   await withFileStore(async (store) => {
     const log = await open(store);
     const receipts = await Promise.all(Array.from({ length: 1000 }, (_, n) => log.append(externalEntry({ n, z: 'last', a: 'first' }, 1_000 + n))));
-    assert.deepEqual(receipts.map((r) => r.index), Array.from({ length: 1000 }, (_, i) => i));
+    assert.deepEqual(
+      receipts.map((r) => r.index),
+      Array.from({ length: 1000 }, (_, i) => i),
+    );
     assert.equal(log.size, 1000);
     const row = await store.log.row(7);
     assert.ok(row);
     assert.equal(Buffer.from(row.entry).toString(), canonicalJson(externalEntry({ n: 7, z: 'last', a: 'first' }, 1_007)));
-    const expectedLeaf = createHash('sha256').update(Buffer.concat([Buffer.from([0]), row.entry])).digest();
+    const expectedLeaf = createHash('sha256')
+      .update(Buffer.concat([Buffer.from([0]), row.entry]))
+      .digest();
     assert.deepEqual(Buffer.from(row.leaf), expectedLeaf);
   });
 });
@@ -103,7 +108,10 @@ test('checkpoints: signed C2SP notes, reused while the tree has not grown, consi
     const second = await log.checkpoint();
     assert.equal(second.size, 12);
     // Sizes 0 (signed when the empty log was opened), 5 and 12.
-    assert.deepEqual((await store.log.checkpoints()).map((c) => c.size), [0, 5, 12]);
+    assert.deepEqual(
+      (await store.log.checkpoints()).map((c) => c.size),
+      [0, 5, 12],
+    );
   });
 });
 
@@ -115,7 +123,12 @@ test('proofs handed out verify with an independent RFC 9162 implementation', asy
     for (const index of [0, 1, 7, 20]) {
       const p = await log.inclusionProof(index);
       assert.equal(p.tree_size, 21);
-      const root = independentInclusionRoot(Buffer.from(p.leaf_hash, 'base64'), p.index, p.tree_size, p.proof.map((x) => Buffer.from(x, 'base64')));
+      const root = independentInclusionRoot(
+        Buffer.from(p.leaf_hash, 'base64'),
+        p.index,
+        p.tree_size,
+        p.proof.map((x) => Buffer.from(x, 'base64')),
+      );
       assert.equal(root.toString('base64'), p.root);
     }
     const c = await log.consistencyProof(13);
@@ -149,11 +162,16 @@ test('rewriting an entry together with its leaf hash still fails: the tree no lo
     for (let i = 0; i < 10; i++) await log.append(externalEntry({ i }, i));
     await log.checkpoint();
     const forged = Buffer.from(canonicalJson(externalEntry({ i: 999 }, 3)));
-    const leaf = createHash('sha256').update(Buffer.concat([Buffer.from([0]), forged])).digest();
+    const leaf = createHash('sha256')
+      .update(Buffer.concat([Buffer.from([0]), forged]))
+      .digest();
     const db = new Database(path);
     db.prepare('UPDATE log_entries SET entry = ?, leaf = ? WHERE idx = 3').run(forged, leaf);
     db.close();
-    await assert.rejects(verifyLog(store, ORIGIN, log.verifier), (e: unknown) => e instanceof LogVerificationError && /signed checkpoint of size 10/.test(e.message));
+    await assert.rejects(
+      verifyLog(store, ORIGIN, log.verifier),
+      (e: unknown) => e instanceof LogVerificationError && /signed checkpoint of size 10/.test(e.message),
+    );
     // The signer refuses to sign a tree inconsistent with what it signed before: a log reopened
     // over the forged store with the same key does not open.
     await assert.rejects(open(store, key), (e: unknown) => isMassError(e, 'CHECKPOINT_INVALID'));
@@ -183,11 +201,16 @@ test('every mediated action is in the log: intent and outcome when allowed, a de
     const kinds: string[] = [];
     for await (const row of mesh.store.log.rows(before, mesh.log.size)) {
       const entry = decodeEntry(row.entry);
-      if (entry.kind === 'intent' || entry.kind === 'outcome' || entry.kind === 'denial') kinds.push(`${entry.kind}:${entry.actor}:${entry.decision?.effect ?? '-'}`);
+      if (entry.kind === 'intent' || entry.kind === 'outcome' || entry.kind === 'denial')
+        kinds.push(`${entry.kind}:${entry.actor}:${entry.decision?.effect ?? '-'}`);
     }
     assert.deepEqual(kinds, ['intent:billing:allow', 'outcome:billing:allow', 'denial:support:deny']);
     const entries = (await logRows(mesh.store, 0, mesh.log.size)).map((r) => Buffer.from(r.entry).toString());
-    assert.equal(entries.some((e) => e.includes('C-1')), false, 'arguments are stored as hashes only');
+    assert.equal(
+      entries.some((e) => e.includes('C-1')),
+      false,
+      'arguments are stored as hashes only',
+    );
   } finally {
     await mesh.close();
   }
@@ -196,7 +219,25 @@ test('every mediated action is in the log: intent and outcome when allowed, a de
 test('if the intent cannot be appended durably the action is denied and never runs (fail closed)', async () => {
   const { config, policies } = exampleConfig();
   const store = await openSqliteStore(':memory:');
-  const broken: Store = { ...store, agents: store.agents, keys: store.keys, replay: store.replay, description: store.description, close: () => store.close(), log: { leaves: () => store.log.leaves(), size: () => store.log.size(), rows: (a: number, b: number) => store.log.rows(a, b), row: (i: number) => store.log.row(i), scan: (a: number, b: number) => store.log.scan(a, b), checkpoints: () => store.log.checkpoints(), latestCheckpoint: () => store.log.latestCheckpoint(), saveCheckpoint: (c) => store.log.saveCheckpoint(c), append: () => Promise.reject(new Error('disk full')) } };
+  const broken: Store = {
+    ...store,
+    agents: store.agents,
+    keys: store.keys,
+    replay: store.replay,
+    description: store.description,
+    close: () => store.close(),
+    log: {
+      leaves: () => store.log.leaves(),
+      size: () => store.log.size(),
+      rows: (a: number, b: number) => store.log.rows(a, b),
+      row: (i: number) => store.log.row(i),
+      scan: (a: number, b: number) => store.log.scan(a, b),
+      checkpoints: () => store.log.checkpoints(),
+      latestCheckpoint: () => store.log.latestCheckpoint(),
+      saveCheckpoint: (c) => store.log.saveCheckpoint(c),
+      append: () => Promise.reject(new Error('disk full')),
+    },
+  };
   const log = await open(broken);
   const mesh = await createMesh(config, { policies, store: broken, recorder: new AuditRecorder(log), autoRegister: false });
   try {

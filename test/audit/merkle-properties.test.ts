@@ -97,7 +97,7 @@ const hexAll = (list: readonly Uint8Array[]): string[] => list.map(hex);
 
 function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
   const copy = Uint8Array.from(bytes);
-  copy[Math.floor(bit / 8) % copy.length] = (copy[Math.floor(bit / 8) % copy.length] as number) ^ (1 << bit % 8);
+  copy[Math.floor(bit / 8) % copy.length] = (copy[Math.floor(bit / 8) % copy.length] as number) ^ (1 << (bit % 8));
   return copy;
 }
 
@@ -253,17 +253,23 @@ describe('tampering is caught with PROOF_INVALID', () => {
     // leaf the same path (leaf 1 of 5 and of 6: the right subtree [4,5) reads as [4,6)); then the
     // verifier cannot tell, by design: it is the root that binds the size (RFC 9162 §2.1.3.2).
     fc.assert(
-      fc.property(sizeAndIndex, fc.constantFrom('index', 'size', 'both'), fc.nat({ max: 2 * N }), fc.nat({ max: 2 * N }), ([size, index], which, other, other2) => {
-        const [index2, size2] = which === 'index' ? [other, size] : which === 'size' ? [index, other] : [other, other2];
-        fc.pre(index2 !== index || size2 !== size);
-        const verify = (): void => verifyInclusion(TREE.leaf(index), index2, size2, TREE.inclusionProof(index, size), TREE.root(size));
-        if (index2 < size2 && inclusionShape(index2, size2) === inclusionShape(index, size)) {
-          assert.notEqual(which, 'index', 'a wrong index alone never has the same shape');
-          verify();
-        } else {
-          assert.throws(verify, isProofInvalid);
-        }
-      }),
+      fc.property(
+        sizeAndIndex,
+        fc.constantFrom('index', 'size', 'both'),
+        fc.nat({ max: 2 * N }),
+        fc.nat({ max: 2 * N }),
+        ([size, index], which, other, other2) => {
+          const [index2, size2] = which === 'index' ? [other, size] : which === 'size' ? [index, other] : [other, other2];
+          fc.pre(index2 !== index || size2 !== size);
+          const verify = (): void => verifyInclusion(TREE.leaf(index), index2, size2, TREE.inclusionProof(index, size), TREE.root(size));
+          if (index2 < size2 && inclusionShape(index2, size2) === inclusionShape(index, size)) {
+            assert.notEqual(which, 'index', 'a wrong index alone never has the same shape');
+            verify();
+          } else {
+            assert.throws(verify, isProofInvalid);
+          }
+        },
+      ),
       { numRuns: 3000 },
     );
     verifyInclusion(TREE.leaf(1), 1, 6, TREE.inclusionProof(1, 5), TREE.root(5));
@@ -272,13 +278,19 @@ describe('tampering is caught with PROOF_INVALID', () => {
   test('consistency: wrong sizes are refused unless the claim has the same shape', () => {
     // Same caveat: the proof for 4 → 5 also reads as 4 → 8 ([4,5) taken for [4,8)).
     fc.assert(
-      fc.property(strictlyTwoSizes, fc.constantFrom('size1', 'size2', 'both'), fc.nat({ max: 2 * N }), fc.nat({ max: 2 * N }), ([size1, size2], which, other, other2) => {
-        const [s1, s2] = which === 'size1' ? [other, size2] : which === 'size2' ? [size1, other] : [other, other2];
-        fc.pre(s1 !== size1 || s2 !== size2);
-        const verify = (): void => verifyConsistency(s1, s2, TREE.consistencyProof(size1, size2), TREE.root(size1), TREE.root(size2));
-        if (s1 >= 1 && s1 < s2 && consistencyShape(s1, s2) === consistencyShape(size1, size2)) verify();
-        else assert.throws(verify, isProofInvalid);
-      }),
+      fc.property(
+        strictlyTwoSizes,
+        fc.constantFrom('size1', 'size2', 'both'),
+        fc.nat({ max: 2 * N }),
+        fc.nat({ max: 2 * N }),
+        ([size1, size2], which, other, other2) => {
+          const [s1, s2] = which === 'size1' ? [other, size2] : which === 'size2' ? [size1, other] : [other, other2];
+          fc.pre(s1 !== size1 || s2 !== size2);
+          const verify = (): void => verifyConsistency(s1, s2, TREE.consistencyProof(size1, size2), TREE.root(size1), TREE.root(size2));
+          if (s1 >= 1 && s1 < s2 && consistencyShape(s1, s2) === consistencyShape(size1, size2)) verify();
+          else assert.throws(verify, isProofInvalid);
+        },
+      ),
       { numRuns: 3000 },
     );
     verifyConsistency(4, 8, TREE.consistencyProof(4, 5), TREE.root(4), TREE.root(5));
@@ -325,7 +337,17 @@ describe('tampering is caught with PROOF_INVALID', () => {
     assert.throws(() => verifyInclusion(leaf, 5, 10, [...proof.slice(0, -1), new Uint8Array(0)], root), isProofInvalid);
     const cproof = TREE.consistencyProof(3, 10);
     assert.throws(() => verifyConsistency(3, 10, cproof, TREE.root(3).subarray(1), TREE.root(10)), isProofInvalid);
-    assert.throws(() => verifyConsistency(3, 10, cproof.map((p) => p.subarray(0, 16)), TREE.root(3), TREE.root(10)), isProofInvalid);
+    assert.throws(
+      () =>
+        verifyConsistency(
+          3,
+          10,
+          cproof.map((p) => p.subarray(0, 16)),
+          TREE.root(3),
+          TREE.root(10),
+        ),
+      isProofInvalid,
+    );
   });
 
   test('sizes and indexes that are not non-negative safe integers are refused', () => {

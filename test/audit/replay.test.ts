@@ -42,7 +42,10 @@ test('LogTable.append: a live id claimed again (earlier batch or same batch) is 
     // Once expired, an id may be claimed again (the envelope itself is then refused as expired).
     assert.deepEqual(await store.log.append([row(7, claim('a/1', 20_000))], 10_000), { first: 5, written: [true] });
     assert.equal(await store.log.size(), 6);
-    assert.deepEqual((await logRows(store, 0, 6)).map((r) => r.index), [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      (await logRows(store, 0, 6)).map((r) => r.index),
+      [0, 1, 2, 3, 4, 5],
+    );
   } finally {
     await store.close();
   }
@@ -103,7 +106,12 @@ test('monitor mode (red-team baseline): a replay is recorded as a denial and sti
 });
 
 /** Runs the gateway script on `requests`; resolves with its report lines (or kills it after the first `executed` with `killOnExecute`). */
-function runGateway(dbPath: string, requestsFile: string, mode: 'all' | 'hang', killOnExecute = false): Promise<{ lines: string[]; signal: NodeJS.Signals | null }> {
+function runGateway(
+  dbPath: string,
+  requestsFile: string,
+  mode: 'all' | 'hang',
+  killOnExecute = false,
+): Promise<{ lines: string[]; signal: NodeJS.Signals | null }> {
   const child = spawn(process.execPath, ['--import', 'tsx', GATEWAY, dbPath, requestsFile, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -138,54 +146,66 @@ test('two gateway processes on one SQLite file get the same 20 envelopes at once
   });
 });
 
-test('an envelope accepted just before SIGKILL is refused after the restart: ENVELOPE_REPLAYED, the effect does not run again', { timeout: 120_000 }, async () => {
-  await withDir(async (dir) => {
-    const dbPath = join(dir, 'mass.db');
-    const mesh = await openGateway(dbPath);
-    const requests = await signedRequests(mesh, 1);
-    await mesh.close();
-    const file = join(dir, 'requests.json');
-    writeFileSync(file, JSON.stringify(requests));
-    const killed = await runGateway(dbPath, file, 'hang', true);
-    assert.equal(killed.signal, 'SIGKILL');
-    assert.deepEqual(killed.lines, ['executed 0']);
-    const restarted = await runGateway(dbPath, file, 'all');
-    assert.deepEqual(restarted.lines, ['denied 0 ENVELOPE_REPLAYED', 'done']);
-  });
-});
+test(
+  'an envelope accepted just before SIGKILL is refused after the restart: ENVELOPE_REPLAYED, the effect does not run again',
+  { timeout: 120_000 },
+  async () => {
+    await withDir(async (dir) => {
+      const dbPath = join(dir, 'mass.db');
+      const mesh = await openGateway(dbPath);
+      const requests = await signedRequests(mesh, 1);
+      await mesh.close();
+      const file = join(dir, 'requests.json');
+      writeFileSync(file, JSON.stringify(requests));
+      const killed = await runGateway(dbPath, file, 'hang', true);
+      assert.equal(killed.signal, 'SIGKILL');
+      assert.deepEqual(killed.lines, ['executed 0']);
+      const restarted = await runGateway(dbPath, file, 'all');
+      assert.deepEqual(restarted.lines, ['denied 0 ENVELOPE_REPLAYED', 'done']);
+    });
+  },
+);
 
-test('property: random duplicates and interleavings across two writers on one store — every id\'s effect runs at most once (and once)', { timeout: 120_000 }, async () => {
-  await withDir(async (dir) => {
-    const dbPath = join(dir, 'mass.db');
-    // Two mediators on two connections to one file, without early guards: only the log's claim stands between them.
-    const a = await openGateway(dbPath, { earlyGuard: NO_EARLY_GUARD });
-    const b = await openGateway(dbPath, { earlyGuard: NO_EARLY_GUARD });
-    try {
-      await fc.assert(
-        fc.asyncProperty(
-          fc.integer({ min: 1, max: 6 }).chain((n) => fc.tuple(fc.constant(n), fc.array(fc.tuple(fc.nat({ max: n - 1 }), fc.boolean(), fc.nat({ max: 3 })), { minLength: 1, maxLength: 24 }))),
-          async ([n, sends]) => {
-            const requests = await signedRequests(a, n);
-            const runs: number[] = [];
-            // Interleave: each send starts after a random number of event-loop turns.
-            await Promise.all(
-              sends.map(async ([i, onA, delay]) => {
-                for (let t = 0; t < delay; t++) await new Promise((r) => setImmediate(r));
-                return mediate(onA ? a : b, requests[i]!, runs, i);
-              }),
-            );
-            const sent = new Set(sends.map(([i]) => i));
-            for (let i = 0; i < n; i++) assert.equal(runs[i] ?? 0, sent.has(i) ? 1 : 0, `request ${i}`);
-          },
-        ),
-        { numRuns: 20 },
-      );
-    } finally {
-      await a.close();
-      await b.close();
-    }
-  });
-});
+test(
+  "property: random duplicates and interleavings across two writers on one store — every id's effect runs at most once (and once)",
+  { timeout: 120_000 },
+  async () => {
+    await withDir(async (dir) => {
+      const dbPath = join(dir, 'mass.db');
+      // Two mediators on two connections to one file, without early guards: only the log's claim stands between them.
+      const a = await openGateway(dbPath, { earlyGuard: NO_EARLY_GUARD });
+      const b = await openGateway(dbPath, { earlyGuard: NO_EARLY_GUARD });
+      try {
+        await fc.assert(
+          fc.asyncProperty(
+            fc
+              .integer({ min: 1, max: 6 })
+              .chain((n) =>
+                fc.tuple(fc.constant(n), fc.array(fc.tuple(fc.nat({ max: n - 1 }), fc.boolean(), fc.nat({ max: 3 })), { minLength: 1, maxLength: 24 })),
+              ),
+            async ([n, sends]) => {
+              const requests = await signedRequests(a, n);
+              const runs: number[] = [];
+              // Interleave: each send starts after a random number of event-loop turns.
+              await Promise.all(
+                sends.map(async ([i, onA, delay]) => {
+                  for (let t = 0; t < delay; t++) await new Promise((r) => setImmediate(r));
+                  return mediate(onA ? a : b, requests[i]!, runs, i);
+                }),
+              );
+              const sent = new Set(sends.map(([i]) => i));
+              for (let i = 0; i < n; i++) assert.equal(runs[i] ?? 0, sent.has(i) ? 1 : 0, `request ${i}`);
+            },
+          ),
+          { numRuns: 20 },
+        );
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+  },
+);
 
 test('property: two writers claiming random ids in random batches: each id is written at most once, indexes stay contiguous', async () => {
   await withDir(async (dir) => {
@@ -195,18 +215,31 @@ test('property: two writers claiming random ids in random batches: each id is wr
     let round = 0;
     try {
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.tuple(fc.boolean(), fc.array(fc.nat({ max: 7 }), { minLength: 1, maxLength: 6 })), { minLength: 1, maxLength: 12 }), async (batches) => {
-          round++;
-          const before = await one.log.size();
-          const results = await Promise.all(batches.map(([first, ids]) => (first ? one : two).log.append(ids.map((id) => row(id, { id: `r${round}/${id}`, expiresAt: 1e13, mode: 'claim' })), 1_000)));
-          const written = new Map<number, number>();
-          batches.forEach(([, ids], k) => ids.forEach((id, j) => results[k]!.written[j] === true && written.set(id, (written.get(id) ?? 0) + 1)));
-          const distinct = new Set(batches.flatMap(([, ids]) => ids));
-          for (const id of distinct) assert.equal(written.get(id), 1, `id ${id}`);
-          const after = await one.log.size();
-          assert.equal(after - before, distinct.size);
-          assert.deepEqual((await logRows(one, before, after)).map((r) => r.index), Array.from({ length: after - before }, (_, i) => before + i));
-        }),
+        fc.asyncProperty(
+          fc.array(fc.tuple(fc.boolean(), fc.array(fc.nat({ max: 7 }), { minLength: 1, maxLength: 6 })), { minLength: 1, maxLength: 12 }),
+          async (batches) => {
+            round++;
+            const before = await one.log.size();
+            const results = await Promise.all(
+              batches.map(([first, ids]) =>
+                (first ? one : two).log.append(
+                  ids.map((id) => row(id, { id: `r${round}/${id}`, expiresAt: 1e13, mode: 'claim' })),
+                  1_000,
+                ),
+              ),
+            );
+            const written = new Map<number, number>();
+            batches.forEach(([, ids], k) => ids.forEach((id, j) => results[k]!.written[j] === true && written.set(id, (written.get(id) ?? 0) + 1)));
+            const distinct = new Set(batches.flatMap(([, ids]) => ids));
+            for (const id of distinct) assert.equal(written.get(id), 1, `id ${id}`);
+            const after = await one.log.size();
+            assert.equal(after - before, distinct.size);
+            assert.deepEqual(
+              (await logRows(one, before, after)).map((r) => r.index),
+              Array.from({ length: after - before }, (_, i) => before + i),
+            );
+          },
+        ),
         { numRuns: 40 },
       );
     } finally {

@@ -140,7 +140,10 @@ describe('mass ca', () => {
     assert.match(r.stdout, /note: certificate [0-9a-f]{32} was not yet due for rotation/);
     assert.notEqual(readFileSync(join(certs, 'billing.key'), 'utf8'), before);
     assert.equal(statSync(join(certs, 'billing.key')).mode & 0o777, 0o600);
-    assert.deepEqual(readdirSync(certs).filter((f) => f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(certs).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
   });
 
   test('a symlink planted where the private key goes is replaced, not written through: its target is untouched', async () => {
@@ -184,7 +187,11 @@ describe('mass ca', () => {
     assert.match(unknown.stderr, /\[CERTIFICATE_UNKNOWN\]/);
 
     const crl = (await ok(dir, 'ca', 'crl')).stdout;
-    const crlDir = writeFiles({ 'crl.pem': crl, 'ca.crt': readFileSync(join(certs, 'ca.crt'), 'utf8'), 'billing.crt': readFileSync(join(certs, 'billing.crt'), 'utf8') });
+    const crlDir = writeFiles({
+      'crl.pem': crl,
+      'ca.crt': readFileSync(join(certs, 'ca.crt'), 'utf8'),
+      'billing.crt': readFileSync(join(certs, 'billing.crt'), 'utf8'),
+    });
     const checked = await openssl(['crl', '-in', 'crl.pem', '-CAfile', 'ca.crt', '-noout', '-text', '-verify'], crlDir);
     assert.equal(checked.status, 0, show(checked));
     assert.match(checked.stderr + checked.stdout, /verify OK/);

@@ -124,7 +124,13 @@ describe('mutual TLS with certificates of the built-in CA', () => {
     for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
       const byIp = await connect(server.port, { key: alice.privateKeyPem, cert: alice.certificatePem, ca: [alice.caPem], maxVersion });
       assert.ok(byIp.data?.includes('"id":"alice"'), `${maxVersion}: ${JSON.stringify(byIp)}`);
-      const byName = await connect(server.port, { servername: 'localhost', key: alice.privateKeyPem, cert: alice.certificatePem, ca: [alice.caPem], maxVersion });
+      const byName = await connect(server.port, {
+        servername: 'localhost',
+        key: alice.privateKeyPem,
+        cert: alice.certificatePem,
+        ca: [alice.caPem],
+        maxVersion,
+      });
       assert.ok(byName.data?.includes('"id":"alice"'), `${maxVersion}: ${JSON.stringify(byName)}`);
     }
   });

@@ -39,7 +39,11 @@ describe('SPIFFE IDs', () => {
       kind: 'agent',
       id: 'worker_1.v2',
     });
-    assert.deepEqual(parseSpiffeId('spiffe://example.org/gateway', 'example.org'), { uri: 'spiffe://example.org/gateway', trustDomain: 'example.org', kind: 'gateway' });
+    assert.deepEqual(parseSpiffeId('spiffe://example.org/gateway', 'example.org'), {
+      uri: 'spiffe://example.org/gateway',
+      trustDomain: 'example.org',
+      kind: 'gateway',
+    });
   });
 
   // Each of these is refused with PEER_IDENTITY_INVALID; the comment says why.
@@ -80,7 +84,8 @@ describe('SPIFFE IDs', () => {
   test('formatting refuses what parsing would refuse (TypeError for caller mistakes)', () => {
     assert.equal(agentSpiffeId('example.org', 'a.b'), 'spiffe://example.org/agent/a.b');
     assert.equal(gatewaySpiffeId('example.org'), 'spiffe://example.org/gateway');
-    for (const id of ['a/b', 'a/../b', 'a/./b', 'a//b', 'a/', '-a', '', 'x/../../tmp/pwn', 'a%2Fb']) assert.throws(() => agentSpiffeId('example.org', id), TypeError, id);
+    for (const id of ['a/b', 'a/../b', 'a/./b', 'a//b', 'a/', '-a', '', 'x/../../tmp/pwn', 'a%2Fb'])
+      assert.throws(() => agentSpiffeId('example.org', id), TypeError, id);
     assert.throws(() => agentSpiffeId('Example.org', 'a'), TypeError);
   });
 

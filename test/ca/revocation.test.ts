@@ -46,7 +46,10 @@ describe('revocation and the CRL', () => {
     const store = await storeWithCa();
     const empty = await buildCrl(store);
     const ca = await loadCertificateAuthority(store);
-    assert.equal((await openssl(['crl', '-in', 'crl.pem', '-CAfile', 'ca.crt', '-noout', '-verify'], writeFiles({ 'ca.crt': ca.pem, 'crl.pem': empty }))).status, 0);
+    assert.equal(
+      (await openssl(['crl', '-in', 'crl.pem', '-CAfile', 'ca.crt', '-noout', '-verify'], writeFiles({ 'ca.crt': ca.pem, 'crl.pem': empty }))).status,
+      0,
+    );
     const alice = await issue(store, { agent: 'alice' });
     await revokeCertificate(store, alice.serial, 'rotated out by the operator');
     const crl = await buildCrl(store);

@@ -55,7 +55,10 @@ const capability: fc.Arbitrary<Capability> = fc
 /** How to derive a child capability from a held one: narrowing, plus one time in five a widening change. */
 const derivation = fc.record({
   pick: fc.nat(),
-  resource: fc.oneof(fc.constant({ kind: 'keep' as const }), fc.record({ kind: fc.constant('narrow' as const), suffix: fc.constantFrom(...SUFFIXES), wildcard: fc.boolean() })),
+  resource: fc.oneof(
+    fc.constant({ kind: 'keep' as const }),
+    fc.record({ kind: fc.constant('narrow' as const), suffix: fc.constantFrom(...SUFFIXES), wildcard: fc.boolean() }),
+  ),
   maxDelta: fc.integer({ min: -3, max: 0 }),
   minDelta: fc.integer({ min: 0, max: 3 }),
   keepMask: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
@@ -194,7 +197,19 @@ async function oneRun(mesh: CapMesh, root: Capability[], steps: ChildSpec[][], i
   steps.forEach((spec, i) => {
     const att = materialize(parentAtt, spec);
     allAttenuate &&= attenuates(att, parentAtt);
-    links.push(signLink(signer(mesh, path[i] as string), { v: 1, iss: path[i] as string, aud: path[i + 1] as string, att, nbf: now, exp: now + 600, prf: linkHash(links[i] as string), dep: i + 1, jti: randomId() }));
+    links.push(
+      signLink(signer(mesh, path[i] as string), {
+        v: 1,
+        iss: path[i] as string,
+        aud: path[i + 1] as string,
+        att,
+        nbf: now,
+        exp: now + 600,
+        prf: linkHash(links[i] as string),
+        dep: i + 1,
+        jti: randomId(),
+      }),
+    );
     parentAtt = att;
   });
   try {
@@ -209,7 +224,13 @@ async function oneRun(mesh: CapMesh, root: Capability[], steps: ChildSpec[][], i
   }
 }
 
-function checkInvocations(effective: readonly Capability[], root: readonly Capability[], random: readonly Invocation[], suffix: string, stats: PropertyStats): void {
+function checkInvocations(
+  effective: readonly Capability[],
+  root: readonly Capability[],
+  random: readonly Invocation[],
+  suffix: string,
+  stats: PropertyStats,
+): void {
   for (const inv of [...random, ...effective.map((c) => invocationFor(c, suffix))]) {
     if (!allows(effective, inv)) continue;
     stats.allowedInvocations++;

@@ -8,7 +8,12 @@ test('capability benchmark runs every case (short version)', async () => {
   const rows = await runCapabilityBench({ iterations: 20 });
   assert.deepEqual(
     rows.map((r) => r.name),
-    ['capability chain verify, depth 1', 'capability chain verify, depth 3', 'capability chain verify, depth 8', 'capability delegate (extend a depth-3 chain by one link)'],
+    [
+      'capability chain verify, depth 1',
+      'capability chain verify, depth 3',
+      'capability chain verify, depth 8',
+      'capability delegate (extend a depth-3 chain by one link)',
+    ],
   );
   for (const r of rows) assert.ok(Number.isFinite(r.medianUs) && Number.isFinite(r.p99Us), r.name);
 });

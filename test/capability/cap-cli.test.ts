@@ -87,7 +87,18 @@ describe('mass cap', () => {
   });
 
   test('delegating more than held is refused with CAPABILITY_EXCEEDED', async () => {
-    const r = await mass('cap', 'delegate', '--token', 'root.tok', '--as', 'router', '--to', 'billing', '--cap', '{"action":"call","resource":"transfer","max":{"amount":1000}}');
+    const r = await mass(
+      'cap',
+      'delegate',
+      '--token',
+      'root.tok',
+      '--as',
+      'router',
+      '--to',
+      'billing',
+      '--cap',
+      '{"action":"call","resource":"transfer","max":{"amount":1000}}',
+    );
     assert.equal(r.status, 1, show(r));
     assert.match(r.stderr, /\[CAPABILITY_EXCEEDED\]/);
     assert.equal(r.stdout, '');
@@ -170,7 +181,20 @@ describe('token files: --out FILE is created 0600, never through a pre-existing 
     assert.equal(lstatSync(join(dir, 'root.token')).isSymbolicLink(), false);
     assert.equal(statSync(join(dir, 'root.token')).mode & 0o777, 0o600);
 
-    const delegated = await mass('cap', 'delegate', '--token', 'root.token', '--as', 'support', '--to', 'billing', '--cap', EXAMPLE, '--out', 'nested/billing.token');
+    const delegated = await mass(
+      'cap',
+      'delegate',
+      '--token',
+      'root.token',
+      '--as',
+      'support',
+      '--to',
+      'billing',
+      '--cap',
+      EXAMPLE,
+      '--out',
+      'nested/billing.token',
+    );
     assert.equal(delegated.status, 0, show(delegated));
     assert.equal(statSync(join(dir, 'nested', 'billing.token')).mode & 0o777, 0o600);
     const verified = await mass('cap', 'verify', 'nested/billing.token');

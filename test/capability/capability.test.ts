@@ -86,7 +86,15 @@ describe('attenuation', () => {
   test('a link attenuates when every capability is within some parent capability', () => {
     const parent = [T({ max: { amount: 100 } }), { action: 'read', resource: 'kb/*' } as Capability];
     assert.ok(attenuates([{ action: 'read', resource: 'kb/public' }, T({ max: { amount: 5 } })], parent));
-    assert.ok(!attenuates([{ action: 'read', resource: 'kb/public' }, { action: 'write', resource: 'kb/public' }], parent));
+    assert.ok(
+      !attenuates(
+        [
+          { action: 'read', resource: 'kb/public' },
+          { action: 'write', resource: 'kb/public' },
+        ],
+        parent,
+      ),
+    );
   });
 });
 

@@ -58,8 +58,21 @@ describe('valid chains', () => {
     const mesh = await newCapMesh();
     const root: Capability[] = [{ action: 'call', resource: 'fs/*' }, TRANSFER];
     let chain = issueRoot(mesh.owner, { to: 'alice', att: root, clock: mesh.clock });
-    chain = delegate(chain, { as: signer(mesh, 'alice'), to: 'bob', att: [{ action: 'call', resource: 'fs/read*', prefix: { path: '/data/' } }, { action: 'call', resource: 'transfer', max: { amount: 50 } }], clock: mesh.clock });
-    chain = delegate(chain, { as: signer(mesh, 'bob'), to: 'carol', att: [{ action: 'call', resource: 'fs/read_file', prefix: { path: '/data/public/' }, max: { size: 10 } }], clock: mesh.clock });
+    chain = delegate(chain, {
+      as: signer(mesh, 'alice'),
+      to: 'bob',
+      att: [
+        { action: 'call', resource: 'fs/read*', prefix: { path: '/data/' } },
+        { action: 'call', resource: 'transfer', max: { amount: 50 } },
+      ],
+      clock: mesh.clock,
+    });
+    chain = delegate(chain, {
+      as: signer(mesh, 'bob'),
+      to: 'carol',
+      att: [{ action: 'call', resource: 'fs/read_file', prefix: { path: '/data/public/' }, max: { size: 10 } }],
+      clock: mesh.clock,
+    });
     const verified = await verifyChain(chain, { ...mesh.options, audience: 'carol' });
     assert.deepEqual(verified.capabilities, [{ action: 'call', resource: 'fs/read_file', prefix: { path: '/data/public/' }, max: { size: 10 } }]);
     await assert.rejects(verifyChain(chain, { ...mesh.options, audience: 'bob' }), hasCode('AUDIENCE_MISMATCH'));
@@ -91,8 +104,14 @@ describe('refusals, each with its own code', () => {
   test('a wider resource (a wildcard over an exact name) is CAPABILITY_EXCEEDED', async () => {
     const mesh = await newCapMesh();
     const base = buildChain(mesh, ['alice'], [{ action: 'read', resource: 'kb/public' }]);
-    await assert.rejects(verifyChain(appendHandBuilt(mesh, base, 'alice', { att: [{ action: 'read', resource: 'kb/*' }] }), mesh.options), hasCode('CAPABILITY_EXCEEDED'));
-    await assert.rejects(verifyChain(appendHandBuilt(mesh, base, 'alice', { att: [{ action: 'write', resource: 'kb/public' }] }), mesh.options), hasCode('CAPABILITY_EXCEEDED'));
+    await assert.rejects(
+      verifyChain(appendHandBuilt(mesh, base, 'alice', { att: [{ action: 'read', resource: 'kb/*' }] }), mesh.options),
+      hasCode('CAPABILITY_EXCEEDED'),
+    );
+    await assert.rejects(
+      verifyChain(appendHandBuilt(mesh, base, 'alice', { att: [{ action: 'write', resource: 'kb/public' }] }), mesh.options),
+      hasCode('CAPABILITY_EXCEEDED'),
+    );
   });
 
   test('a delegator that is not the previous audience is DELEGATOR_SPOOFED', async () => {

@@ -29,7 +29,12 @@ describe('delegate-time refusals', () => {
     ]) {
       assert.throws(() => delegate(chain, { as, to: 'bob', att, clock: mesh.clock }), hasCode('CAPABILITY_EXCEEDED'), JSON.stringify(att));
     }
-    const narrower = delegate(chain, { as, to: 'bob', att: [{ action: 'call', resource: 'transfer', max: { amount: 100, fee: 1 }, oneOf: { currency: ['EUR'] } }], clock: mesh.clock });
+    const narrower = delegate(chain, {
+      as,
+      to: 'bob',
+      att: [{ action: 'call', resource: 'transfer', max: { amount: 100, fee: 1 }, oneOf: { currency: ['EUR'] } }],
+      clock: mesh.clock,
+    });
     await verifyChain(narrower, mesh.options);
   });
 
@@ -43,7 +48,10 @@ describe('delegate-time refusals', () => {
     const mesh = await newCapMesh();
     const chain = buildChain(mesh, ['alice']);
     const as = signer(mesh, 'alice');
-    assert.throws(() => delegate(chain, { as, to: 'bob', att: [{ action: 'call', resource: 'transfer', max: { amount: 'all' } }], clock: mesh.clock }), TypeError);
+    assert.throws(
+      () => delegate(chain, { as, to: 'bob', att: [{ action: 'call', resource: 'transfer', max: { amount: 'all' } }], clock: mesh.clock }),
+      TypeError,
+    );
     assert.throws(() => delegate(chain, { as, to: 'not a name', att: [TRANSFER], clock: mesh.clock }), TypeError);
     assert.throws(() => delegate(chain, { as, to: 'bob', att: [TRANSFER], ttlSeconds: 0, clock: mesh.clock }), TypeError);
     assert.throws(() => delegate(chain, { as: { ...as, id: 'bob' }, to: 'carol', att: [TRANSFER], clock: mesh.clock }), TypeError);

@@ -18,7 +18,10 @@ describe('structure, algorithm and size (checked before the key and signature)',
     const [h, p] = (linksOf(buildChain(mesh, ['alice']))[0] as string).split('.') as [string, string];
     const header = JSON.parse(Buffer.from(h, 'base64url').toString()) as Record<string, string>;
     await assert.rejects(verifyChain(`${b64url(JSON.stringify({ ...header, alg: 'none' }))}.${p}.`, mesh.options), hasCode('ALG_NOT_ALLOWED'));
-    await assert.rejects(verifyChain(`${b64url(JSON.stringify({ ...header, alg: 'HS256' }))}.${p}.${b64url(new Uint8Array(32))}`, mesh.options), hasCode('ALG_NOT_ALLOWED'));
+    await assert.rejects(
+      verifyChain(`${b64url(JSON.stringify({ ...header, alg: 'HS256' }))}.${p}.${b64url(new Uint8Array(32))}`, mesh.options),
+      hasCode('ALG_NOT_ALLOWED'),
+    );
   });
 
   test('an extra header parameter, a wrong typ or a non-canonical payload is TOKEN_MALFORMED', async () => {
@@ -50,4 +53,3 @@ describe('structure, algorithm and size (checked before the key and signature)',
     await assert.rejects(verifyChain(Array.from({ length: 9 }, () => 'a').join('~'), mesh.options), hasCode('CHAIN_TOO_DEEP'));
   });
 });
-

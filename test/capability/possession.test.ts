@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { chainThumbprint, createPossessionProof, POSSESSION_PROOF_TYPE, verifyPossessionProof, type PossessionContext, type VerifyPossessionOptions } from '../../src/capability/possession.js';
+import {
+  chainThumbprint,
+  createPossessionProof,
+  POSSESSION_PROOF_TYPE,
+  verifyPossessionProof,
+  type PossessionContext,
+  type VerifyPossessionOptions,
+} from '../../src/capability/possession.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { isVerificationCode, MassError } from '../../src/core/errors.js';
 import { canonicalJson } from '../../src/core/json.js';
@@ -25,7 +32,12 @@ function setup(mesh: CapMesh) {
   const context: PossessionContext = { holder: 'bob', chain, method: 'POST', url: `${URL_}?x=1` };
   const options: VerifyPossessionOptions = { keys: mesh.registry, ids: mesh.store.replay, clock: mesh.clock, clockSkewSeconds: SKEW };
   const prove = (as = 'bob', overrides: { method?: string; url?: string; chain?: string; clock?: ManualClock } = {}) =>
-    createPossessionProof(signer(mesh, as), { method: overrides.method ?? 'POST', url: overrides.url ?? URL_, chain: overrides.chain ?? chain, clock: overrides.clock ?? mesh.clock });
+    createPossessionProof(signer(mesh, as), {
+      method: overrides.method ?? 'POST',
+      url: overrides.url ?? URL_,
+      chain: overrides.chain ?? chain,
+      clock: overrides.clock ?? mesh.clock,
+    });
   return { chain, context, options, prove };
 }
 
@@ -48,7 +60,10 @@ describe('proof of possession: each attack refused with its code', () => {
     const mesh = await newCapMesh();
     const { context, options } = setup(mesh);
     const carol = signer(mesh, 'carol');
-    const forged = createPossessionProof({ kid: signer(mesh, 'bob').kid, privateKey: carol.privateKey }, { method: 'POST', url: URL_, chain: context.chain, clock: mesh.clock });
+    const forged = createPossessionProof(
+      { kid: signer(mesh, 'bob').kid, privateKey: carol.privateKey },
+      { method: 'POST', url: URL_, chain: context.chain, clock: mesh.clock },
+    );
     await assert.rejects(verifyPossessionProof(forged, context, options), hasCode('SIGNATURE_INVALID'));
   });
 
@@ -86,7 +101,10 @@ describe('proof of possession: each attack refused with its code', () => {
     const mesh = await newCapMesh();
     const { context, options, prove } = setup(mesh);
     await assert.rejects(verifyPossessionProof(prove('bob', { url: 'https://gw.example:8443/mcp/other' }), context, options), hasCode('PROOF_TARGET_MISMATCH'));
-    await assert.rejects(verifyPossessionProof(prove('bob', { url: 'https://elsewhere.example:8443/mcp/fs' }), context, options), hasCode('PROOF_TARGET_MISMATCH'));
+    await assert.rejects(
+      verifyPossessionProof(prove('bob', { url: 'https://elsewhere.example:8443/mcp/fs' }), context, options),
+      hasCode('PROOF_TARGET_MISMATCH'),
+    );
     await assert.rejects(verifyPossessionProof(prove('bob', { url: 'http://gw.example:8443/mcp/fs' }), context, options), hasCode('PROOF_TARGET_MISMATCH'));
     await assert.rejects(verifyPossessionProof(prove('bob', { method: 'DELETE' }), context, options), hasCode('PROOF_TARGET_MISMATCH'));
   });
@@ -94,8 +112,14 @@ describe('proof of possession: each attack refused with its code', () => {
   test('a stale proof (or one dated ahead) beyond the clock skew: PROOF_STALE', async () => {
     const mesh = await newCapMesh();
     const { context, options, prove } = setup(mesh);
-    await assert.rejects(verifyPossessionProof(prove('bob', { clock: new ManualClock(START_MS - (SKEW + 1) * 1000) }), context, options), hasCode('PROOF_STALE'));
-    await assert.rejects(verifyPossessionProof(prove('bob', { clock: new ManualClock(START_MS + (SKEW + 1) * 1000) }), context, options), hasCode('PROOF_STALE'));
+    await assert.rejects(
+      verifyPossessionProof(prove('bob', { clock: new ManualClock(START_MS - (SKEW + 1) * 1000) }), context, options),
+      hasCode('PROOF_STALE'),
+    );
+    await assert.rejects(
+      verifyPossessionProof(prove('bob', { clock: new ManualClock(START_MS + (SKEW + 1) * 1000) }), context, options),
+      hasCode('PROOF_STALE'),
+    );
     await verifyPossessionProof(prove('bob', { clock: new ManualClock(START_MS - SKEW * 1000) }), context, options);
   });
 

@@ -166,8 +166,15 @@ describe('mass (the executable)', () => {
       assert.equal(r.status, 0, show(r));
       const lines = r.stdout.trimEnd().split('\n');
       assert.match(lines[0] ?? '', /^AGENT\s+STATUS\s+ROLES\s+KEY$/);
-      for (const [agent, role] of [['billing', 'finance'], ['router', 'frontdesk'], ['support', 'support']] as const) {
-        assert.ok(lines.some((l) => new RegExp(`^${agent}\\s+active\\s+${role}\\s+\\S+$`).test(l)), show(r));
+      for (const [agent, role] of [
+        ['billing', 'finance'],
+        ['router', 'frontdesk'],
+        ['support', 'support'],
+      ] as const) {
+        assert.ok(
+          lines.some((l) => new RegExp(`^${agent}\\s+active\\s+${role}\\s+\\S+$`).test(l)),
+          show(r),
+        );
       }
     });
 
@@ -257,12 +264,28 @@ describe('mass (the executable)', () => {
         const body = { ticket_id: 'T-1' };
         const jws = await signEnvelope(key, { iss: 'router', aud: 'tool:read_ticket', act: 'tool', body }, systemClock);
         await assert.rejects(
-          verifyEnvelope(jws, body, { keys: registry, replay: store.replay, clock: systemClock, audience: 'tool:read_ticket', action: 'tool', clockSkewSeconds: 30, maxLifetimeSeconds: 300 }),
+          verifyEnvelope(jws, body, {
+            keys: registry,
+            replay: store.replay,
+            clock: systemClock,
+            audience: 'tool:read_ticket',
+            action: 'tool',
+            clockSkewSeconds: 30,
+            maxLifetimeSeconds: 300,
+          }),
           (error: unknown) => isMassError(error, 'AGENT_REVOKED'),
         );
         // the same envelope shape from an active agent verifies
         const ok = await signEnvelope(await registry.signingKey('billing'), { iss: 'billing', aud: 'tool:refund', act: 'tool', body }, systemClock);
-        const verified = await verifyEnvelope(ok, body, { keys: registry, replay: store.replay, clock: systemClock, audience: 'tool:refund', action: 'tool', clockSkewSeconds: 30, maxLifetimeSeconds: 300 });
+        const verified = await verifyEnvelope(ok, body, {
+          keys: registry,
+          replay: store.replay,
+          clock: systemClock,
+          audience: 'tool:refund',
+          action: 'tool',
+          clockSkewSeconds: 30,
+          maxLifetimeSeconds: 300,
+        });
         assert.equal(verified.agent.id, 'billing');
       } finally {
         await store.close();
@@ -317,7 +340,10 @@ describe('mass (the executable)', () => {
     assert.equal(r.status, 0, show(r));
     const steps = r.stdout.split('\n').filter((l) => /^[✓✗] /.test(l));
     assert.ok(steps.length >= 5, show(r));
-    assert.deepEqual(steps.filter((l) => l.startsWith('✗')), []);
+    assert.deepEqual(
+      steps.filter((l) => l.startsWith('✗')),
+      [],
+    );
     assert.match(r.stdout, /money reaching the attacker: 0/);
     assert.match(r.stdout, /AGENT_REVOKED/);
   });
@@ -497,7 +523,8 @@ const withFsServer = (files: Record<string, string>): void => {
 async function pinTools(dir: string, server: string, tools: readonly string[]): Promise<void> {
   const store = await openStore('sqlite:./.mass/mass.db', dir);
   try {
-    for (const tool of tools) await store.mcpTools.put({ server, tool, seenHash: 'h', seen: '{}', approvedHash: 'h', reason: null, status: 'approved', updatedAt: 1 });
+    for (const tool of tools)
+      await store.mcpTools.put({ server, tool, seenHash: 'h', seen: '{}', approvedHash: 'h', reason: null, status: 'approved', updatedAt: 1 });
   } finally {
     await store.close();
   }
@@ -584,7 +611,11 @@ describe('no silent acceptances, no sharp edges', () => {
 
   test('mass mcp tools | head: the reader goes away (EPIPE) and mass exits 0 without a stack trace', async () => {
     const dir = await initialised();
-    await pinTools(dir, 'fs', Array.from({ length: 2_000 }, (_, i) => `tool_${i}`));
+    await pinTools(
+      dir,
+      'fs',
+      Array.from({ length: 2_000 }, (_, i) => `tool_${i}`),
+    );
     const child = spawn(process.execPath, [BIN, 'mcp', 'tools'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
@@ -603,7 +634,10 @@ describe('no silent acceptances, no sharp edges', () => {
     const io = { ...streamIo(stdout, stderr, tempDir()) };
     io.out('first\n');
     await new Promise((resolve) => setImmediate(resolve));
-    assert.throws(() => io.out('second\n'), (e: unknown) => e instanceof OutputClosed && e.isBrokenPipe);
+    assert.throws(
+      () => io.out('second\n'),
+      (e: unknown) => e instanceof OutputClosed && e.isBrokenPipe,
+    );
     await assert.rejects(io.drain!(), OutputClosed);
     assert.equal(await run(['--help'], io), 0);
     assert.deepEqual(errors, []);
@@ -631,16 +665,20 @@ describe('no silent acceptances, no sharp edges', () => {
     assert.ok(missing.stderr.includes(`searched up to the repository root ${root}: ${join(root, 'src')}, ${root})`), missing.stderr);
   });
 
-  test('a mass.yaml in a parent folder owned by another user is refused (PATH_UNSAFE), --config still uses it', { skip: process.getuid?.() !== 0 ? 'needs root to chown' : false }, async () => {
-    const shared = exampleDir();
-    chownSync(join(shared, 'mass.yaml'), 4242, 4242);
-    mkdirSync(join(shared, 'work'));
-    const r = await runIn(join(shared, 'work'), 'check-config');
-    assert.equal(r.status, 1, show(r));
-    assert.match(r.stderr, /belongs to another user \(uid 4242\).*\[PATH_UNSAFE\]/);
-    const explicit = await runIn(join(shared, 'work'), '--config', '../mass.yaml', 'check-config');
-    assert.equal(explicit.status, 0, show(explicit));
-  });
+  test(
+    'a mass.yaml in a parent folder owned by another user is refused (PATH_UNSAFE), --config still uses it',
+    { skip: process.getuid?.() !== 0 ? 'needs root to chown' : false },
+    async () => {
+      const shared = exampleDir();
+      chownSync(join(shared, 'mass.yaml'), 4242, 4242);
+      mkdirSync(join(shared, 'work'));
+      const r = await runIn(join(shared, 'work'), 'check-config');
+      assert.equal(r.status, 1, show(r));
+      assert.match(r.stderr, /belongs to another user \(uid 4242\).*\[PATH_UNSAFE\]/);
+      const explicit = await runIn(join(shared, 'work'), '--config', '../mass.yaml', 'check-config');
+      assert.equal(explicit.status, 0, show(explicit));
+    },
+  );
 
   test('store: postgres://… is refused by check-config as by every command, naming the key, never echoing the URL', async () => {
     const dir = exampleDir((files) => {
@@ -660,7 +698,10 @@ describe('no silent acceptances, no sharp edges', () => {
       files['mass.yaml'] = `${files['mass.yaml']}memory:\n  kb: { readers: [support] }\n`;
     });
     const cases: [string, RegExp][] = [
-      ['{"action":"call","resource":"nope"}', /--cap\[0\]: call on "nope": no tool of that name under tools \(declared: read_ticket, .*\) nor <server>\/<tool> of an mcpServers entry \(fs\)/],
+      [
+        '{"action":"call","resource":"nope"}',
+        /--cap\[0\]: call on "nope": no tool of that name under tools \(declared: read_ticket, .*\) nor <server>\/<tool> of an mcpServers entry \(fs\)/,
+      ],
       ['{"action":"call","resource":"zz*"}', /call on "zz\*": matches no tool/],
       ['{"action":"call","resource":"other/read"}', /call on "other\/read": no tool of that name/],
       ['{"action":"send","resource":"nobody"}', /send on "nobody": no agent of that name under agents \(declared: router, support, billing\)/],
@@ -674,7 +715,12 @@ describe('no silent acceptances, no sharp edges', () => {
       assert.match(r.stderr, /\[RESOURCE_UNKNOWN\]/);
       assert.equal(r.stdout, '', 'no token is printed');
     }
-    for (const cap of ['{"action":"call","resource":"send_*"}', '{"action":"call","resource":"fs/*"}', '{"action":"read","resource":"kb"}', '{"action":"send","resource":"*"}']) {
+    for (const cap of [
+      '{"action":"call","resource":"send_*"}',
+      '{"action":"call","resource":"fs/*"}',
+      '{"action":"read","resource":"kb"}',
+      '{"action":"send","resource":"*"}',
+    ]) {
       const ok = await runIn(dir, 'cap', 'issue', '--to', 'support', '--cap', cap);
       assert.equal(ok.status, 0, `${cap}\n${show(ok)}`);
       assert.equal(ok.stderr, '');
@@ -683,15 +729,49 @@ describe('no silent acceptances, no sharp edges', () => {
 
   test('cap issue/delegate for an MCP tool never seen: a warning listing the tools seen, the token is issued', async () => {
     const dir = await initialised(withFsServer);
-    const unseen = await runIn(dir, 'cap', 'issue', '--to', 'billing', '--cap', '{"action":"call","resource":"fs/nope"}', '--cap', '{"action":"call","resource":"refund"}');
+    const unseen = await runIn(
+      dir,
+      'cap',
+      'issue',
+      '--to',
+      'billing',
+      '--cap',
+      '{"action":"call","resource":"fs/nope"}',
+      '--cap',
+      '{"action":"call","resource":"refund"}',
+    );
     assert.equal(unseen.status, 0, show(unseen));
     assert.match(unseen.stderr, /^mass: warning: --cap\[0\]: call on "fs\/nope": no tool of that name seen on MCP server "fs" \(no tools of "fs" seen yet/);
     await pinTools(dir, 'fs', ['read_file', 'write_file']);
     writeFileSync(join(dir, 'root.tok'), unseen.stdout);
-    const delegated = await runIn(dir, 'cap', 'delegate', '--token', 'root.tok', '--as', 'billing', '--to', 'support', '--cap', '{"action":"call","resource":"fs/nope"}');
+    const delegated = await runIn(
+      dir,
+      'cap',
+      'delegate',
+      '--token',
+      'root.tok',
+      '--as',
+      'billing',
+      '--to',
+      'support',
+      '--cap',
+      '{"action":"call","resource":"fs/nope"}',
+    );
     assert.equal(delegated.status, 0, show(delegated));
     assert.match(delegated.stderr, /--cap\[0\]: call on "fs\/nope": no tool of that name seen on MCP server "fs" \(known tools: read_file, write_file\)/);
-    const bad = await runIn(dir, 'cap', 'delegate', '--token', 'root.tok', '--as', 'billing', '--to', 'support', '--cap', '{"action":"call","resource":"nope"}');
+    const bad = await runIn(
+      dir,
+      'cap',
+      'delegate',
+      '--token',
+      'root.tok',
+      '--as',
+      'billing',
+      '--to',
+      'support',
+      '--cap',
+      '{"action":"call","resource":"nope"}',
+    );
     assert.equal(bad.status, 1, show(bad));
     assert.match(bad.stderr, /\[RESOURCE_UNKNOWN\]/);
   });
@@ -699,11 +779,15 @@ describe('no silent acceptances, no sharp edges', () => {
   test('a policy naming Tool::"fs/nope" never seen: check-config warns with the tools known for fs', async () => {
     const dir = await initialised((files) => {
       withFsServer(files);
-      files['policies/mcp.cedar'] = '@id("fs-nope")\npermit (principal == Agent::"support", action == Action::"call", resource == Tool::"fs/nope");\n@id("fs-read")\npermit (principal == Agent::"support", action == Action::"call", resource == Tool::"fs/read_file");\n';
+      files['policies/mcp.cedar'] =
+        '@id("fs-nope")\npermit (principal == Agent::"support", action == Action::"call", resource == Tool::"fs/nope");\n@id("fs-read")\npermit (principal == Agent::"support", action == Action::"call", resource == Tool::"fs/read_file");\n';
     });
     const before = await runIn(dir, 'check-config');
     assert.equal(before.status, 0, show(before));
-    assert.match(before.stderr, /mass: warning: policies\/mcp\.cedar: policy "fs-nope": Tool::"fs\/nope" has not been seen on MCP server "fs" \(no tools of "fs" seen yet/);
+    assert.match(
+      before.stderr,
+      /mass: warning: policies\/mcp\.cedar: policy "fs-nope": Tool::"fs\/nope" has not been seen on MCP server "fs" \(no tools of "fs" seen yet/,
+    );
     assert.match(before.stderr, /policy "fs-read": Tool::"fs\/read_file" has not been seen/);
     await pinTools(dir, 'fs', ['read_file', 'write_file']);
     const after = await runIn(dir, 'check-config');

@@ -32,7 +32,13 @@ async function cli(argv: string[], stdin = ''): Promise<{ status: number; stdout
 test('mass log append: one {"index": n} per JSON line, after the entries mass init logged', async () => {
   const r = await cli(['log', 'append'], '{"event":"deploy","by":"ci"}\n\n{"event":"rotate"}\n');
   assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(r.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown), [{ index: 4 }, { index: 5 }]);
+  assert.deepEqual(
+    r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown),
+    [{ index: 4 }, { index: 5 }],
+  );
 });
 
 test('mass log append: a line that is not a JSON object appends nothing and exits 2', async () => {
@@ -82,7 +88,13 @@ test('mass log show filters by agent, decision and time; tail prints the last en
   assert.equal(future.stdout, '');
   assert.equal((await cli(['log', 'show', '--since', 'yesterday-ish'])).status, 1);
   const tail = await cli(['log', 'tail', '-n', '2', '--json']);
-  assert.deepEqual(tail.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { index: number }).index), [4, 5]);
+  assert.deepEqual(
+    tail.stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { index: number }).index),
+    [4, 5],
+  );
 });
 
 test('mass log verify --key: checkpoints must be signed by the pinned key', async () => {

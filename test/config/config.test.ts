@@ -123,13 +123,19 @@ describe('mass.yaml validation', () => {
 
   test('unknown key under an agent (agents.billing.rolez) is an error, not ignored', () => {
     const error = configError(BASE.replace('billing: { roles: [finance] }', 'billing: { rolez: [finance] }'));
-    assert.deepEqual(error.issues.map((i) => i.path), ['agents.billing.rolez']);
+    assert.deepEqual(
+      error.issues.map((i) => i.path),
+      ['agents.billing.rolez'],
+    );
     assert.match(issueAt(error, 'agents.billing.rolez').message, /unknown key/);
   });
 
   test('unknown top-level key is an error', () => {
     const error = configError(`${BASE}polices: [policies/*.cedar]\n`);
-    assert.deepEqual(error.issues.map((i) => i.path), ['polices']);
+    assert.deepEqual(
+      error.issues.map((i) => i.path),
+      ['polices'],
+    );
     assert.match(issueAt(error, 'polices').message, /unknown key/);
   });
 
@@ -154,24 +160,36 @@ describe('mass.yaml validation', () => {
 
   test('a channel to an undeclared agent is reported at channels[0].to', () => {
     const error = configError(`${BASE}channels:\n  - { from: router, to: biling }\n`);
-    assert.deepEqual(error.issues.map((i) => i.path), ['channels[0].to']);
+    assert.deepEqual(
+      error.issues.map((i) => i.path),
+      ['channels[0].to'],
+    );
     assert.match(issueAt(error, 'channels[0].to').message, /"biling" is not an agent declared under agents/);
   });
 
   test('a channel from an undeclared agent is reported at channels[1].from', () => {
     const error = configError(`${BASE}channels:\n  - { from: router, to: billing }\n  - { from: ghost, to: billing }\n`);
-    assert.deepEqual(error.issues.map((i) => i.path), ['channels[1].from']);
+    assert.deepEqual(
+      error.issues.map((i) => i.path),
+      ['channels[1].from'],
+    );
   });
 
   test('a memory reader that is not declared is reported at memory.kb.readers[0]', () => {
     const error = configError(`${BASE}memory:\n  kb: { writers: [billing], readers: [reporter] }\n`);
-    assert.deepEqual(error.issues.map((i) => i.path), ['memory.kb.readers[0]']);
+    assert.deepEqual(
+      error.issues.map((i) => i.path),
+      ['memory.kb.readers[0]'],
+    );
     assert.match(issueAt(error, 'memory.kb.readers[0]').message, /"reporter" is not an agent/);
   });
 
   test('a memory writer that is not declared is reported at its index', () => {
     const error = configError(`${BASE}memory:\n  kb: { writers: [billing, analyst] }\n`);
-    assert.deepEqual(error.issues.map((i) => i.path), ['memory.kb.writers[1]']);
+    assert.deepEqual(
+      error.issues.map((i) => i.path),
+      ['memory.kb.writers[1]'],
+    );
   });
 
   test('an mcpServers entry with both command and url is an error', () => {
@@ -185,7 +203,11 @@ describe('mass.yaml validation', () => {
   });
 
   test('an mcpServers entry with just a command, or just a url, is accepted', () => {
-    const config = parseConfigText(`${BASE}mcpServers:\n  fs: { command: [npx, server-fs] }\n  web: { url: "https://mcp.example.org/mcp" }\n`, 'mass.yaml', tmpdir());
+    const config = parseConfigText(
+      `${BASE}mcpServers:\n  fs: { command: [npx, server-fs] }\n  web: { url: "https://mcp.example.org/mcp" }\n`,
+      'mass.yaml',
+      tmpdir(),
+    );
     assert.deepEqual(Object.keys(config.data.mcpServers), ['fs', 'web']);
     assert.equal(config.data.mcpServers.fs?.output, 'untrusted');
   });
@@ -196,13 +218,18 @@ describe('mass.yaml validation', () => {
   });
 
   test('a tool named <server>/<tool> that collides with an MCP server is an error', () => {
-    const error = configError(`${BASE.replace('x: { effect: read }', 'x: { effect: read }\n  fs/read: { effect: read }')}mcpServers:\n  fs: { command: [npx, server-fs] }\n`);
+    const error = configError(
+      `${BASE.replace('x: { effect: read }', 'x: { effect: read }\n  fs/read: { effect: read }')}mcpServers:\n  fs: { command: [npx, server-fs] }\n`,
+    );
     assert.match(issueAt(error, 'tools["fs/read"]').message, /collides with the tools of MCP server "fs"/);
   });
 
   test('version 2 is refused at path version', () => {
     const error = configError(BASE.replace('version: 1', 'version: 2'));
-    assert.deepEqual(error.issues.map((i) => i.path), ['version']);
+    assert.deepEqual(
+      error.issues.map((i) => i.path),
+      ['version'],
+    );
     assert.match(issueAt(error, 'version').message, /1/);
   });
 
@@ -239,7 +266,10 @@ describe('mass.yaml validation', () => {
 
   test('a document that is not a mapping is refused at the top level', () => {
     const error = configError('- version: 1\n');
-    assert.deepEqual(error.issues.map((i) => i.path), ['']);
+    assert.deepEqual(
+      error.issues.map((i) => i.path),
+      [''],
+    );
     assert.match(error.message, /\(top level\)/);
   });
 
@@ -274,18 +304,25 @@ describe('loading mass.yaml from disk', () => {
     const path = join(dir, 'mass.yaml');
     assert.throws(
       () => loadConfigFile(path),
-      (error: unknown) => error instanceof ConfigError && error.file === path && error.message.startsWith(`${path}:`) && error.issues[0]?.path === 'agents.billing.roles',
+      (error: unknown) =>
+        error instanceof ConfigError && error.file === path && error.message.startsWith(`${path}:`) && error.issues[0]?.path === 'agents.billing.roles',
     );
   });
 
   test('a file over 1 MiB is refused before parsing', () => {
     const dir = tempTree({ 'mass.yaml': `${BASE}# ${'x'.repeat(1024 * 1024)}\n` });
-    assert.throws(() => loadConfigFile(join(dir, 'mass.yaml')), (error: unknown) => error instanceof ConfigError && /larger than/.test(error.message));
+    assert.throws(
+      () => loadConfigFile(join(dir, 'mass.yaml')),
+      (error: unknown) => error instanceof ConfigError && /larger than/.test(error.message),
+    );
   });
 
   test('loadConfigFile on a missing file is CONFIG_NOT_FOUND', () => {
     const dir = tempTree({});
-    assert.throws(() => loadConfigFile(join(dir, 'nope.yaml')), (error: unknown) => isMassError(error, 'CONFIG_NOT_FOUND'));
+    assert.throws(
+      () => loadConfigFile(join(dir, 'nope.yaml')),
+      (error: unknown) => isMassError(error, 'CONFIG_NOT_FOUND'),
+    );
   });
 
   test('resolveConfigPath without mass.yaml is CONFIG_NOT_FOUND and suggests mass init', () => {
@@ -316,7 +353,9 @@ describe('loading mass.yaml from disk', () => {
       () => findConfigFile(join(dir, 'repo/a/b')),
       (error: unknown) =>
         isMassError(error, 'CONFIG_NOT_FOUND') &&
-        error.message.includes(`searched up to the repository root ${join(dir, 'repo')}: ${join(dir, 'repo/a/b')}, ${join(dir, 'repo/a')}, ${join(dir, 'repo')}`),
+        error.message.includes(
+          `searched up to the repository root ${join(dir, 'repo')}: ${join(dir, 'repo/a/b')}, ${join(dir, 'repo/a')}, ${join(dir, 'repo')}`,
+        ),
     );
     // Outside a repository the search goes up to the filesystem root.
     assert.equal(findConfigFile(join(dir, 'plain/x')).path, join(dir, 'mass.yaml'));
@@ -325,7 +364,10 @@ describe('loading mass.yaml from disk', () => {
 
   test('a record key that fails its pattern (an agent id with "/") names the rule, not "Invalid key in record"', () => {
     const error = configError('version: 1\ntrustDomain: example.org\nagents:\n  "x/../../tmp/pwn": {}\n');
-    assert.match(issueAt(error, 'agents["x/../../tmp/pwn"]').message, /^an agent id: a letter or digit, then letters, digits, "\.", "-" or "_" \(at most 64 characters; no "\/"\)$/);
+    assert.match(
+      issueAt(error, 'agents["x/../../tmp/pwn"]').message,
+      /^an agent id: a letter or digit, then letters, digits, "\.", "-" or "_" \(at most 64 characters; no "\/"\)$/,
+    );
   });
 });
 
@@ -355,7 +397,10 @@ describe('policy loading', () => {
         'transfers',
       ],
     );
-    assert.deepEqual(set.policies.filter((p) => p.requiresApproval).map((p) => p.id), ['flow.untrusted-steers-payment-or-send', 'large-refunds', 'transfers']);
+    assert.deepEqual(
+      set.policies.filter((p) => p.requiresApproval).map((p) => p.id),
+      ['flow.untrusted-steers-payment-or-send', 'large-refunds', 'transfers'],
+    );
     assert.deepEqual(new Set(set.policies.filter((p) => p.effect === 'forbid').map((p) => p.file)), new Set(['policies/flow.cedar']));
     assert.equal(set.policies.find((p) => p.id === 'transfers')?.file, 'policies/roles.cedar');
   });
@@ -371,13 +416,25 @@ describe('policy loading', () => {
   });
 
   test('Agent::"nobody", Role::"nope" and Memory::"x" are each POLICY_INVALID', () => {
-    assert.match(policyError('@id("a") permit (principal == Agent::"nobody", action == Action::"call", resource);'), /policy "a": Agent::"nobody" is not declared under agents/);
-    assert.match(policyError('@id("r") permit (principal in Role::"nope", action == Action::"call", resource);'), /policy "r": Role::"nope" is not a role of any agent/);
-    assert.match(policyError('@id("m") permit (principal, action == Action::"read", resource == Memory::"x");'), /policy "m": Memory::"x" is not declared under memory/);
+    assert.match(
+      policyError('@id("a") permit (principal == Agent::"nobody", action == Action::"call", resource);'),
+      /policy "a": Agent::"nobody" is not declared under agents/,
+    );
+    assert.match(
+      policyError('@id("r") permit (principal in Role::"nope", action == Action::"call", resource);'),
+      /policy "r": Role::"nope" is not a role of any agent/,
+    );
+    assert.match(
+      policyError('@id("m") permit (principal, action == Action::"read", resource == Memory::"x");'),
+      /policy "m": Memory::"x" is not declared under memory/,
+    );
   });
 
   test('unknown entities inside conditions and sets are found too', () => {
-    assert.match(policyError('@id("c") permit (principal, action == Action::"send", resource) when { resource in [Agent::"billing", Agent::"ghost"] };'), /policy "c": Agent::"ghost"/);
+    assert.match(
+      policyError('@id("c") permit (principal, action == Action::"send", resource) when { resource in [Agent::"billing", Agent::"ghost"] };'),
+      /policy "c": Agent::"ghost"/,
+    );
     assert.match(policyError('@id("d") forbid (principal, action, resource) unless { principal in Role::"admins" };'), /policy "d": Role::"admins"/);
   });
 
@@ -388,13 +445,18 @@ describe('policy loading', () => {
   test('MCP tools are named <server>/<tool> and accepted for a declared server only', () => {
     const config = parseConfigText(`${EXAMPLE_CONFIG}mcpServers:\n  fs: { command: [npx, server-fs] }\n`, 'mass.yaml', tmpdir());
     const set = loadPolicySet(config, [{ name: 'p.cedar', text: '@id("fs") permit (principal, action == Action::"call", resource == Tool::"fs/read_file");' }]);
-    assert.deepEqual(set.policies.map((p) => p.id), ['fs']);
+    assert.deepEqual(
+      set.policies.map((p) => p.id),
+      ['fs'],
+    );
     assert.match(policyError('@id("web") permit (principal, action == Action::"call", resource == Tool::"web/fetch");', config), /Tool::"web\/fetch"/);
     assert.match(policyError('@id("bare") permit (principal, action == Action::"call", resource == Tool::"fs/");', config), /Tool::"fs\/"/);
   });
 
   test('an argument that does not exist (context.args.amout) fails strict validation', () => {
-    const message = policyError('@id("typo") permit (principal, action == Action::"call", resource == Tool::"transfer") when { context.args.amout.value < 10 };');
+    const message = policyError(
+      '@id("typo") permit (principal, action == Action::"call", resource == Tool::"transfer") when { context.args.amout.value < 10 };',
+    );
     assert.match(message, /policy "typo"/);
     assert.match(message, /amout/);
   });
@@ -402,7 +464,9 @@ describe('policy loading', () => {
   test('regression: a misspelt argument after `has` made a forbid guardrail impossible, so it failed open', () => {
     // `context.args has amout` types as false, so Cedar's strict validator only warned
     // ("policy is impossible") and the loader accepted a guardrail that could never fire.
-    const message = policyError('@id("cap") forbid (principal, action == Action::"call", resource == Tool::"transfer") when { context.args has amout && context.args.amout.value > 1000 };');
+    const message = policyError(
+      '@id("cap") forbid (principal, action == Action::"call", resource == Tool::"transfer") when { context.args has amout && context.args.amout.value > 1000 };',
+    );
     assert.match(message, /policy "cap": .*policy is impossible/);
     assert.match(policyError('@id("never") permit (principal, action == Action::"call", resource) when { resource has colour };'), /policy "never"/);
   });
@@ -439,12 +503,21 @@ describe('policy loading', () => {
   });
 
   test('a file matched by two patterns is loaded once', () => {
-    const dir = tempTree({ 'mass.yaml': `${BASE}policies: [policies/*.cedar, policies/a.cedar]\n`, 'policies/a.cedar': '@id("only") permit (principal, action, resource);' });
-    assert.deepEqual(loadPolicySet(loadConfigFile(join(dir, 'mass.yaml'))).policies.map((p) => p.id), ['only']);
+    const dir = tempTree({
+      'mass.yaml': `${BASE}policies: [policies/*.cedar, policies/a.cedar]\n`,
+      'policies/a.cedar': '@id("only") permit (principal, action, resource);',
+    });
+    assert.deepEqual(
+      loadPolicySet(loadConfigFile(join(dir, 'mass.yaml'))).policies.map((p) => p.id),
+      ['only'],
+    );
   });
 
   test('a duplicate @id is POLICY_INVALID, within a file or across files', () => {
-    assert.match(policyError('@id("twice") permit (principal, action, resource);\n@id("twice") forbid (principal, action, resource);'), /policy id "twice" is used twice/);
+    assert.match(
+      policyError('@id("twice") permit (principal, action, resource);\n@id("twice") forbid (principal, action, resource);'),
+      /policy id "twice" is used twice/,
+    );
     assert.match(policyError('@id("transfers") permit (principal, action, resource);'), /policy id "transfers" is used twice/);
   });
 
@@ -452,16 +525,26 @@ describe('policy loading', () => {
     const count = 13;
     const text = Array.from({ length: count }, (_, i) => `permit (principal, action == Action::"call", resource) when { context.trust == ${i} };`).join('\n');
     const set = loadPolicySet(exampleConfig(), [{ name: 'policies/many.cedar', text }]);
-    assert.deepEqual(set.policies.map((p) => p.id), Array.from({ length: count }, (_, i) => `policies/many.cedar#${i}`));
+    assert.deepEqual(
+      set.policies.map((p) => p.id),
+      Array.from({ length: count }, (_, i) => `policies/many.cedar#${i}`),
+    );
     for (const [i, policy] of set.policies.entries()) assert.match(policy.text, new RegExp(`context\\.trust == ${i} \\}`), policy.id);
     // id #10 is the 11th policy, not the 3rd (Cedar sorts its internal ids as strings)
     assert.match(set.policies.find((p) => p.id === 'policies/many.cedar#10')?.text ?? '', /context\.trust == 10 \}/);
   });
 
   test('numbering counts every policy of the file, named or not', () => {
-    const text = ['@id("first") permit (principal, action, resource);', ...Array.from({ length: 11 }, () => 'permit (principal, action, resource);'), '@id("last") forbid (principal, action, resource) when { context.trust == 12 };'].join('\n');
+    const text = [
+      '@id("first") permit (principal, action, resource);',
+      ...Array.from({ length: 11 }, () => 'permit (principal, action, resource);'),
+      '@id("last") forbid (principal, action, resource) when { context.trust == 12 };',
+    ].join('\n');
     const set = loadPolicySet(exampleConfig(), [{ name: 'p.cedar', text }]);
-    assert.deepEqual(set.policies.map((p) => p.id), ['first', ...Array.from({ length: 11 }, (_, i) => `p.cedar#${i + 1}`), 'last']);
+    assert.deepEqual(
+      set.policies.map((p) => p.id),
+      ['first', ...Array.from({ length: 11 }, (_, i) => `p.cedar#${i + 1}`), 'last'],
+    );
     assert.equal(set.policies[12]?.effect, 'forbid');
   });
 
@@ -473,13 +556,19 @@ describe('policy loading', () => {
     );
     assert.throws(
       () => loadPolicySet(config, []),
-      (error: unknown) => isMassError(error, 'CONFIG_INVALID') && error.message.includes('tools.log.args.amount') && error.message.includes('tools.pay.args.amount'),
+      (error: unknown) =>
+        isMassError(error, 'CONFIG_INVALID') && error.message.includes('tools.log.args.amount') && error.message.includes('tools.pay.args.amount'),
     );
   });
 
   test('the same argument with the same type in several tools is fine', () => {
     const config = exampleConfig(); // amount: number in refund and transfer, customer_id: string twice
-    const set = loadPolicySet(config, [{ name: 'p.cedar', text: '@id("a") permit (principal, action == Action::"call", resource) when { context.args has customer_id && context.args.customer_id.value == "C-1" };' }]);
+    const set = loadPolicySet(config, [
+      {
+        name: 'p.cedar',
+        text: '@id("a") permit (principal, action == Action::"call", resource) when { context.args has customer_id && context.args.customer_id.value == "C-1" };',
+      },
+    ]);
     assert.equal(set.policies.length, 1);
   });
 });

@@ -19,7 +19,10 @@ test('an agent key "__proto__" in mass.yaml is refused naming its path (it silen
 
 test('a policy naming an undeclared Agent::"toString" or Tool::"constructor" is a load error, not a declared name', () => {
   const config = smallConfig();
-  for (const text of ['permit (principal == Agent::"toString", action, resource);', 'permit (principal, action == Action::"call", resource == Tool::"constructor");']) {
+  for (const text of [
+    'permit (principal == Agent::"toString", action, resource);',
+    'permit (principal, action == Action::"call", resource == Tool::"constructor");',
+  ]) {
     assert.throws(
       () => PolicyEngine.load(config, [{ name: 't.cedar', text }]),
       (error: unknown) => isMassError(error, 'POLICY_INVALID'),

@@ -19,9 +19,12 @@ const nearAgentId = fc.oneof(
   fc.string({ maxLength: 70 }),
   fc.string({ unit: 'binary', maxLength: 20 }),
   fc
-    .array(fc.oneof(fc.stringMatching(/^[A-Za-z0-9._-]{0,8}$/), fc.constantFrom('/', '\\', '.', '..', '%2F', '%2e%2e', '\n', '\u0000', ' ', ':', '-', '~', 'é')), {
-      maxLength: 8,
-    })
+    .array(
+      fc.oneof(fc.stringMatching(/^[A-Za-z0-9._-]{0,8}$/), fc.constantFrom('/', '\\', '.', '..', '%2F', '%2e%2e', '\n', '\u0000', ' ', ':', '-', '~', 'é')),
+      {
+        maxLength: 8,
+      },
+    )
     .map((parts) => parts.join('')),
   fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/),
 );

@@ -13,7 +13,10 @@ const { skip } = sharedDataFile('injection/bipia/email_train.jsonl');
 const agentdojoSkip = sharedDataFile('agentdojo/slack.json').skip;
 
 function rates(detector: InjectionDetector, examples: readonly Example[]): { tpr: number; fpr: number; attacks: number; benign: number } {
-  let tp = 0, attacks = 0, fp = 0, benign = 0;
+  let tp = 0,
+    attacks = 0,
+    fp = 0,
+    benign = 0;
   for (const e of examples) {
     const flagged = detector.scan(e.text).length > 0;
     if (e.label === 1) {
@@ -39,7 +42,10 @@ test('injection detector: recall and false positives on the shared data test spl
   const examples = [...loadInjectionSources(SHARED_DATA_DIR, new Prng(0x5eed)), ...agentdojo(SHARED_DATA_DIR, new Prng(0xad0))];
   const detector = new InjectionDetector();
 
-  const email = rates(detector, testSplit(examples, 'bipia-email', (e) => !TASKS.has(e.kind)));
+  const email = rates(
+    detector,
+    testSplit(examples, 'bipia-email', (e) => !TASKS.has(e.kind)),
+  );
   assert.ok(email.tpr >= 0.7, `bipia-email TPR ${email.tpr}`);
   assert.ok(email.fpr <= 0.1, `bipia-email FPR ${email.fpr}`);
 
@@ -58,7 +64,10 @@ test('injection detector: recall and false positives on the shared data test spl
   assert.ok(dojo.fpr <= 0.05, `AgentDojo FPR ${dojo.fpr}`);
 
   // CyberSecEval's logic-violating rows are off-topic questions; the security-violating ones are not.
-  const cse = rates(detector, testSplit(examples, 'cyberseceval', (e) => e.label === 0 || e.trainable));
+  const cse = rates(
+    detector,
+    testSplit(examples, 'cyberseceval', (e) => e.label === 0 || e.trainable),
+  );
   assert.ok(cse.tpr >= 0.5, `CyberSecEval TPR ${cse.tpr}`);
   assert.ok(cse.fpr <= 0.1, `CyberSecEval FPR ${cse.fpr}`);
 });

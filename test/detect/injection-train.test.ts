@@ -58,7 +58,11 @@ test('Platt scaling stays finite on separable scores', () => {
 
 test('a weights file with other feature settings is refused', () => {
   const examples = subset().slice(0, 60);
-  const { file } = trainModel(featurize(examples), examples.map((_, i) => i), options);
+  const { file } = trainModel(
+    featurize(examples),
+    examples.map((_, i) => i),
+    options,
+  );
   assert.throws(() => InjectionModel.fromFile({ ...file, stride: 128 }), TypeError);
   assert.throws(() => InjectionModel.fromFile({ ...file, format: 'other' as 'mass-injection-lr' }), TypeError);
   assert.throws(() => InjectionModel.fromFile({ ...file, sparse: { ...file.sparse, index: [1e9], value: [1] } }), TypeError);

@@ -21,7 +21,8 @@ const TWILIO = join('S', 'K', '0123456789abcdef0123456789abcdef');
 const SENDGRID = join('S', 'G.', 'abcdefghijklmnopqrstuv', '.', 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ');
 const JWT = join('eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9', '.', 'eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IlRlc3QifQ', '.', 'c2lnbmF0dXJlLWJ5dGVzLWhlcmUh');
 const PEM = (label: string, body: string): string => join('-----BEGIN ', label, '-----\n', body, '\n-----END ', label, '-----');
-const BODY = 'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\nVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\nLxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/VDL5AaWTg0nLVkjRo';
+const BODY =
+  'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\nVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\nLxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/VDL5AaWTg0nLVkjRo';
 
 const detector = new SecretsDetector();
 
@@ -79,7 +80,15 @@ test('JWTs: three base64url parts whose header is JSON with alg', () => {
 });
 
 test('PEM private keys: complete blocks, every common label', () => {
-  for (const label of ['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'OPENSSH PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'DSA PRIVATE KEY', 'PGP PRIVATE KEY BLOCK']) {
+  for (const label of [
+    'PRIVATE KEY',
+    'RSA PRIVATE KEY',
+    'EC PRIVATE KEY',
+    'OPENSSH PRIVATE KEY',
+    'ENCRYPTED PRIVATE KEY',
+    'DSA PRIVATE KEY',
+    'PGP PRIVATE KEY BLOCK',
+  ]) {
     const key = PEM(label, BODY);
     assert.deepEqual(found(`my key:\n${key}\nthanks`), [['private-key', key, 1]], label);
   }
@@ -97,7 +106,9 @@ test('PEM private keys: truncated, JSON-escaped, or a bare header', () => {
   assert.equal(f?.category, 'private-key');
   assert.equal(f?.score, 1);
   assert.ok(escaped.slice(f.start, f.end).endsWith(join('-----END ', 'PRIVATE KEY-----')));
-  assert.deepEqual(found(`Files starting with ${join('-----BEGIN ', 'PRIVATE KEY-----')} are keys.`), [['private-key', join('-----BEGIN ', 'PRIVATE KEY-----'), 0.6]]);
+  assert.deepEqual(found(`Files starting with ${join('-----BEGIN ', 'PRIVATE KEY-----')} are keys.`), [
+    ['private-key', join('-----BEGIN ', 'PRIVATE KEY-----'), 0.6],
+  ]);
 });
 
 test('credentials assigned to secret-like names', () => {

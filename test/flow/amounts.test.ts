@@ -37,7 +37,8 @@ test('digits inside identifiers, dates, IBANs and phone numbers are no amounts',
     [555, 'phone +1 (555) 010-9999'],
     [9999, 'phone 555-010-9999'],
     [12.3, 'version 1.2.3'],
-  ] as const) assert.ok(!found(value, text), `${String(value)} in ${text}`);
+  ] as const)
+    assert.ok(!found(value, text), `${String(value)} in ${text}`);
 });
 
 test('amounts the user wrote still match: "refund of 40", "40.00 EUR", "€40", "1.250,00", "1 250 000"', () => {
@@ -61,13 +62,18 @@ test('malformed groupings are no numbers', () => {
 
 test('property: a number glued to a letter or joined by a hyphen is never an amount; standing alone it is, with its sign', () => {
   fc.assert(
-    fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.constantFrom('c', 'inv', 'v', 'x', 'é'), fc.constantFrom('', '-', '/', '_'), (n, prefix, joiner) => {
-      assert.ok(!amountsIn(canonicalText(`id ${prefix}${joiner}${n} end`)).has(String(n)));
-      assert.ok(!amountsIn(canonicalText(`id ${n}${joiner}${prefix} end`)).has(String(n)));
-      assert.ok(amountsIn(canonicalText(`pay ${n} now`)).has(String(n)) || String(n).length >= 7);
-      assert.ok(amountsIn(canonicalText(`pay -${n} now`)).has(`-${n}`) || String(n).length >= 7);
-      assert.ok(!amountsIn(canonicalText(`pay -${n} now`)).has(String(n)));
-    }),
+    fc.property(
+      fc.integer({ min: 1, max: 10_000_000 }),
+      fc.constantFrom('c', 'inv', 'v', 'x', 'é'),
+      fc.constantFrom('', '-', '/', '_'),
+      (n, prefix, joiner) => {
+        assert.ok(!amountsIn(canonicalText(`id ${prefix}${joiner}${n} end`)).has(String(n)));
+        assert.ok(!amountsIn(canonicalText(`id ${n}${joiner}${prefix} end`)).has(String(n)));
+        assert.ok(amountsIn(canonicalText(`pay ${n} now`)).has(String(n)) || String(n).length >= 7);
+        assert.ok(amountsIn(canonicalText(`pay -${n} now`)).has(`-${n}`) || String(n).length >= 7);
+        assert.ok(!amountsIn(canonicalText(`pay -${n} now`)).has(String(n)));
+      },
+    ),
     { numRuns: 500 },
   );
 });
@@ -84,10 +90,9 @@ async function billing() {
   mesh.agent('billing').on('message', (_message, ctx) => ctx.call('refund', { customer_id: 'C-1001', amount }));
   const refund = (value: number) => {
     amount = value;
-    return mesh.agent('router').task(
-      async (ctx) => ctx.send('billing', { text: await ctx.call('read_ticket', { ticket_id: 'T-2' }) }),
-      { request: 'Handle ticket T-2 (customer C-1001, invoice INV-2024-0042, refund of 40 approved).' },
-    );
+    return mesh.agent('router').task(async (ctx) => ctx.send('billing', { text: await ctx.call('read_ticket', { ticket_id: 'T-2' }) }), {
+      request: 'Handle ticket T-2 (customer C-1001, invoice INV-2024-0042, refund of 40 approved).',
+    });
   };
   return { mesh, ledger, refund };
 }

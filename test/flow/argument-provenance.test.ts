@@ -191,7 +191,10 @@ test('monitor mode (the undefended baseline): the same attack goes through, and 
     assert.deepEqual(ledger, [ATTACKER_IBAN]);
     await mesh.mediator.settled();
     const entries = (await readEntries(mesh)).filter((e) => e.resource === 'transfer');
-    assert.deepEqual(entries.map((e) => e.kind), ['denial', 'outcome']);
+    assert.deepEqual(
+      entries.map((e) => e.kind),
+      ['denial', 'outcome'],
+    );
     assert.equal((entries[0]?.outcome as { code: string }).code, 'APPROVAL_REQUIRED');
     assert.equal((entries[1]?.outcome as { status: string }).status, 'executed');
   } finally {
@@ -203,12 +206,15 @@ test('no laundering through a trusted tool that echoes its arguments: the echoed
   const { mesh, ledger } = await system();
   try {
     await assert.rejects(
-      mesh.agent('assistant').task(async (ctx) => {
-        await ctx.call('read_document', { id: 'inv-117' });
-        const check = await ctx.call('check_payee', { iban: ATTACKER_IBAN }); // a trusted tool repeats the untrusted value
-        assert.match(String(check), /DE44500105175407324931/);
-        return ctx.call('transfer', { iban: ATTACKER_IBAN, amount: 1250, memo: 'x' });
-      }, { request: 'Pay the Northwind invoice inv-117 of EUR 1,250.00 (memo x).' }), // the amount is the user's; the IBAN is not
+      mesh.agent('assistant').task(
+        async (ctx) => {
+          await ctx.call('read_document', { id: 'inv-117' });
+          const check = await ctx.call('check_payee', { iban: ATTACKER_IBAN }); // a trusted tool repeats the untrusted value
+          assert.match(String(check), /DE44500105175407324931/);
+          return ctx.call('transfer', { iban: ATTACKER_IBAN, amount: 1250, memo: 'x' });
+        },
+        { request: 'Pay the Northwind invoice inv-117 of EUR 1,250.00 (memo x).' },
+      ), // the amount is the user's; the IBAN is not
       (error: unknown) => isMassError(error) && error.code === 'APPROVAL_REQUIRED',
     );
     assert.deepEqual(ledger, []);

@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import {
-  CONFIDENTIALITY_LEVELS,
-  classified,
-  isLabel,
-  joinLabels,
-  labelDominates,
-  mayRead,
-  TRUSTED,
-  untrusted,
-  type Label,
-} from '../../src/flow/label.js';
+import { CONFIDENTIALITY_LEVELS, classified, isLabel, joinLabels, labelDominates, mayRead, TRUSTED, untrusted, type Label } from '../../src/flow/label.js';
 
 const agent = fc.constantFrom('a', 'b', 'c', 'd');
 const arbLabel: fc.Arbitrary<Label> = fc

@@ -16,7 +16,8 @@ test('numbers match across formats', () => {
     ['1.250,50', '1250.5'],
     ['0.5', '0.5'],
     ['007', '7'],
-  ] as const) assert.equal(canonicalNumber(written), canonical, written);
+  ] as const)
+    assert.equal(canonicalNumber(written), canonical, written);
   assert.ok(found(1250.5, 'total due: EUR 1.250,50'));
   assert.ok(found('1250', 'pay $1,250.00 now'));
   assert.ok(!found(125, 'pay $1,250.00 now'));

@@ -96,7 +96,10 @@ test('property: an untrusted value or a known injection at a random key or value
       assert.equal(labels.payment?.integrity, 'untrusted', JSON.stringify(arg));
       if (planted === INJECTION) {
         const findings = await inspector.inspect({ kind: 'tool', target: 'transfer', body: { payment: arg } });
-        assert.ok(findings.some((f) => f.detector === 'injection' && f.field.startsWith('$.payment')), JSON.stringify(arg));
+        assert.ok(
+          findings.some((f) => f.detector === 'injection' && f.field.startsWith('$.payment')),
+          JSON.stringify(arg),
+        );
       }
     }),
     { numRuns: 300 },

@@ -19,7 +19,19 @@ function labelOf(value: string | number, request = REQUEST, ticket = `Ticket tex
 }
 
 test('JSFuck, a fork bomb and ../../.. taken from a ticket are untrusted (no letters or digits is no pass)', () => {
-  for (const payload of ['[][(![]+[])[+[]]+(![]+[])[!+[]+!+[]]]()', '(![]+[])[+!+[]]', ':(){ :|:& };:', '../../..', '|', '$(…)', '   ', '\u200b\u200b', '\u0301', '🔥', '—']) {
+  for (const payload of [
+    '[][(![]+[])[+[]]+(![]+[])[!+[]+!+[]]]()',
+    '(![]+[])[+!+[]]',
+    ':(){ :|:& };:',
+    '../../..',
+    '|',
+    '$(…)',
+    '   ',
+    '\u200b\u200b',
+    '\u0301',
+    '🔥',
+    '—',
+  ]) {
     assert.equal(labelOf(payload)?.integrity, 'untrusted', JSON.stringify(payload));
   }
   assert.deepEqual(labelOf(''), TRUSTED); // the empty string: no data at all
@@ -60,7 +72,11 @@ test('property: any non-empty string of arbitrary unicode, with only untrusted t
   );
 });
 
-const punctuation = fc.string({ unit: fc.constantFrom(...'!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~ \t\n\u00a0\u200b\u2212\u2014…·•→'.split('')), minLength: 1, maxLength: 24 });
+const punctuation = fc.string({
+  unit: fc.constantFrom(...'!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~ \t\n\u00a0\u200b\u2212\u2014…·•→'.split('')),
+  minLength: 1,
+  maxLength: 24,
+});
 
 test('property: a punctuation-heavy value not written in the trusted request is untrusted after an untrusted read', () => {
   fc.assert(

@@ -43,7 +43,21 @@ async function post(agent: string, signer: string, kind: 'message' | 'tool', tar
   const envelope = await signEnvelope(key, { iss: signer, aud, act: kind, body, label: TRUSTED }, systemClock);
   const payload = join(dir, `payload-${randomUUID()}.json`);
   writeFileSync(payload, JSON.stringify({ kind, target, body, envelope }));
-  const r = await curl(['--cacert', creds.ca, '--cert', creds.cert, '--key', creds.key, '-H', 'content-type: application/json', '--data-binary', `@${payload}`, '-w', '\n%{http_code}', `${gateway.url}/v1/envelopes`]);
+  const r = await curl([
+    '--cacert',
+    creds.ca,
+    '--cert',
+    creds.cert,
+    '--key',
+    creds.key,
+    '-H',
+    'content-type: application/json',
+    '--data-binary',
+    `@${payload}`,
+    '-w',
+    '\n%{http_code}',
+    `${gateway.url}/v1/envelopes`,
+  ]);
   const lines = r.stdout.trim().split('\n');
   return { status: Number(lines.pop()), json: JSON.parse(lines.join('\n')) as Record<string, unknown> };
 }
@@ -72,7 +86,23 @@ test('curl with an agent certificate gets 200 from /healthz; without a certifica
     // A self-signed certificate claiming to be router: TLS does not verify it, so it names nobody.
     const key = join(dir, 'k.pem');
     const cert = join(dir, 'c.pem');
-    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ed25519', '-keyout', key, '-out', cert, '-days', '1', '-nodes', '-subj', '/CN=router', '-addext', 'subjectAltName=URI:spiffe://example.org/agent/router']);
+    const made = spawnSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ed25519',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-nodes',
+      '-subj',
+      '/CN=router',
+      '-addext',
+      'subjectAltName=URI:spiffe://example.org/agent/router',
+    ]);
     assert.equal(made.status, 0, String(made.stderr));
     const foreign = await curl(['--cacert', creds.ca, '--cert', cert, '--key', key, '-w', '%{http_code}', '-o', '/dev/null', `${gateway.url}/v1/inbox`]);
     assert.equal(foreign.stdout, '000', 'a certificate the CA did not issue is refused: the connection is closed, nothing is served');
@@ -99,7 +129,19 @@ test('a signed message over the signer’s own certificate is mediated, delivere
   assert.equal(messages.at(-1)?.from, 'router');
   assert.deepEqual(messages.at(-1)?.body, { text: 'ticket T-1' });
   const ids = JSON.stringify({ ids: messages.map((m) => m.id) });
-  const acked = await curl(['--cacert', support.ca, '--cert', support.cert, '--key', support.key, '-H', 'content-type: application/json', '--data', ids, `${gateway.url}/v1/inbox/ack`]);
+  const acked = await curl([
+    '--cacert',
+    support.ca,
+    '--cert',
+    support.cert,
+    '--key',
+    support.key,
+    '-H',
+    'content-type: application/json',
+    '--data',
+    ids,
+    `${gateway.url}/v1/inbox/ack`,
+  ]);
   assert.deepEqual(JSON.parse(acked.stdout), { acknowledged: messages.length });
   const empty = await curl(['--cacert', support.ca, '--cert', support.cert, '--key', support.key, `${gateway.url}/v1/inbox`]);
   assert.deepEqual(JSON.parse(empty.stdout), { messages: [] });

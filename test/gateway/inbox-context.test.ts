@@ -22,7 +22,10 @@ let gateway: GatewayRuntime;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mass-inbox-context-'));
   assert.equal(await run(['init'], { cwd: dir, out: () => undefined, err: () => undefined }), 0);
-  writeFileSync(join(dir, 'policies', 'declassify.cedar'), '@id("billing-endorses-reviewed-tickets")\npermit (principal == Agent::"billing", action == Action::"declassify", resource == Agent::"billing");\n');
+  writeFileSync(
+    join(dir, 'policies', 'declassify.cedar'),
+    '@id("billing-endorses-reviewed-tickets")\npermit (principal == Agent::"billing", action == Action::"declassify", resource == Agent::"billing");\n',
+  );
   gateway = await startUp(loadConfigFile(join(dir, 'mass.yaml')), { host: '127.0.0.1', port: 0 });
 });
 
@@ -87,7 +90,10 @@ test('a message delivered after a new task taints it again, and its text is kept
   await call('billing', 'GET', '/v1/inbox');
   const context = await gateway.mesh.contexts.current('billing');
   assert.equal(context.label.integrity, 'untrusted');
-  assert.ok(context.segments.some((s) => s.text.includes('Forwarded')), 'the message text is in the context, for argument provenance');
+  assert.ok(
+    context.segments.some((s) => s.text.includes('Forwarded')),
+    'the message text is in the context, for argument provenance',
+  );
   const refused = await envelope('billing', 'tool', 'refund', REFUND, TRUSTED);
   assert.equal(refused.json.code, 'APPROVAL_REQUIRED');
 });

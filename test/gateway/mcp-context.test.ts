@@ -129,7 +129,9 @@ test('a new task started with a trusted request clears it, and is recorded with 
     await client.close();
   }
   await gateway.mesh.log.flush();
-  const starts = (await logRows(gateway.mesh.store, 0, gateway.mesh.log.size)).map((r) => decodeEntry(r.entry)).filter((e) => e.kind === 'admin' && e.operation === 'task.start' && e.subject === 'billing');
+  const starts = (await logRows(gateway.mesh.store, 0, gateway.mesh.log.size))
+    .map((r) => decodeEntry(r.entry))
+    .filter((e) => e.kind === 'admin' && e.operation === 'task.start' && e.subject === 'billing');
   assert.ok(starts.length >= 2);
   const last = JSON.stringify(starts.at(-1));
   assert.match(last, /sha256:[A-Za-z0-9_-]{43}/);
@@ -143,9 +145,11 @@ test('memory bounds hold under a bounded flood: many sessions of large results k
   const payer = await session('router', 'web');
   try {
     await clients[0]!.callTool({ name: 'read_text_file', arguments: { path: join(data, 'page.txt') }, ...withTask('Route the new tickets') });
-    await Promise.all(clients.map(async (client) => {
-      for (let j = 0; j < 5; j++) await client.callTool({ name: 'read_text_file', arguments: { path: join(data, `big-${j}.txt`) } });
-    }));
+    await Promise.all(
+      clients.map(async (client) => {
+        for (let j = 0; j < 5; j++) await client.callTool({ name: 'read_text_file', arguments: { path: join(data, `big-${j}.txt`) } });
+      }),
+    );
     const context = await gateway.mesh.contexts.current('router');
     assert.ok(context.segments.length <= LIMITS.maxSegments, `${context.segments.length} segments kept`);
     const chars = context.segments.reduce((sum, s) => sum + s.text.length, 0);

@@ -62,9 +62,23 @@ after(async () => {
  */
 async function serve(bounds: Omit<McpGatewayOptions, 'mesh'>): Promise<{ url: string; mcp: McpGateway; close: () => Promise<void> }> {
   const mcp = new McpGateway({ ...bounds, mesh: up.mesh });
-  const app = createGatewayApp({ mediator: up.mesh.mediator, mailbox: up.mesh.store.mailbox, peerOf: agentPeerOf(up.mesh.store, up.mesh.config.data.trustDomain), agents: up.mesh.registry, contexts: up.mesh.contexts, mcp });
+  const app = createGatewayApp({
+    mediator: up.mesh.mediator,
+    mailbox: up.mesh.store.mailbox,
+    peerOf: agentPeerOf(up.mesh.store, up.mesh.config.data.trustDomain),
+    agents: up.mesh.registry,
+    contexts: up.mesh.contexts,
+    mcp,
+  });
   const own = await issueCertificate(up.mesh.store, up.mesh.config, { gateway: true });
-  const serverOptions = { key: own.privateKeyPem, cert: own.certificatePem, ca: own.caPem, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.3' as const };
+  const serverOptions = {
+    key: own.privateKeyPem,
+    cert: own.certificatePem,
+    ca: own.caPem,
+    requestCert: true,
+    rejectUnauthorized: false,
+    minVersion: 'TLSv1.3' as const,
+  };
   const server = createAdaptorServer({ fetch: app.fetch, createServer, serverOptions }) as Server;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -98,7 +112,11 @@ test('mass up without a client certificate: no token is 401; a capability token 
     const chain = issueRoot(await loadOwnerSigningKey(up.mesh.store), { to: 'billing', att: [{ action: 'call', resource: 'web/echo' }] });
     const { client } = await connect(gw.url, 'web', { ca }, { chain, key: await up.mesh.registry.signingKey('billing') });
     try {
-      assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ['echo'], 'only what the chain covers is listed');
+      assert.deepEqual(
+        (await client.listTools()).tools.map((t) => t.name),
+        ['echo'],
+        'only what the chain covers is listed',
+      );
       assert.deepEqual((await client.callTool({ name: 'echo', arguments: { text: 'token only' } })).content, [{ type: 'text', text: 'token only' }]);
       const error = await refusal(client.callTool({ name: 'wipe', arguments: {} }));
       assert.equal((error.data as { code: string }).code, 'CAPABILITY_EXCEEDED');
@@ -158,7 +176,10 @@ test('a revoked agent gets no session, and its open ones serve nothing more', as
     const router = await agentTls('router');
     const { client, sessionId } = await connect(gw.url, 'web', router);
     await up.mesh.registry.revoke('router', 'test');
-    for (const [body, headers] of [[INITIALIZE, {}], [ping, onSession(sessionId)]] as const) {
+    for (const [body, headers] of [
+      [INITIALIZE, {}],
+      [ping, onSession(sessionId)],
+    ] as const) {
       const r = await post(`${gw.url}/mcp/web`, router, body, headers);
       assert.equal(r.status, 401);
       assert.equal(r.json.code, 'AGENT_REVOKED');
@@ -178,7 +199,10 @@ test('a URL upstream: an oversized answer fails the call; a session the server l
     await assert.rejects(upstream.callTool('huge', {}));
     assert.ok(Date.now() - started < 4_000, 'fails at once, not by timeout');
     assert.equal(upstream.state, 'down');
-    assert.ok(details.some((d) => d.includes('more than 65536 bytes in one message')), details.join('\n'));
+    assert.ok(
+      details.some((d) => d.includes('more than 65536 bytes in one message')),
+      details.join('\n'),
+    );
     assert.deepEqual((await upstream.callTool('echo', { text: 'again' })).content, [{ type: 'text', text: 'again' }]);
     await web.forgetSessions();
     await assert.rejects(upstream.callTool('echo', { text: 'lost' }));
@@ -195,11 +219,19 @@ test('a URL upstream: an oversized answer fails the call; a session the server l
 
 test('mass mcp-proxy on stdio in front of a URL upstream (mcpServers.web.url)', async () => {
   const other = await initDir('mass-mcp-proxy-url-');
-  const transport = new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp-proxy', '--agent', 'billing', '--server', 'web'], cwd: other, stderr: 'pipe' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BIN, 'mcp-proxy', '--agent', 'billing', '--server', 'web'],
+    cwd: other,
+    stderr: 'pipe',
+  });
   const client = new Client({ name: 'mass-test', version: '1.0.0' });
   try {
     await client.connect(transport);
-    assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ['echo']);
+    assert.deepEqual(
+      (await client.listTools()).tools.map((t) => t.name),
+      ['echo'],
+    );
     assert.deepEqual((await client.callTool({ name: 'echo', arguments: { text: 'stdio to http' } })).content, [{ type: 'text', text: 'stdio to http' }]);
     const wipes = web.calls.get('wipe') ?? 0;
     assert.equal((await refusal(client.callTool({ name: 'wipe', arguments: {} }))).code, -32010);

@@ -130,7 +130,10 @@ test('a capability-token session acts within its chain only (CAPABILITY_EXCEEDED
 test('a URL upstream works through the route; a forbidden tool is hidden, refused and never reached', async () => {
   const { client } = await connect(gateway.url, 'web', await tlsOf({ agent: 'billing' }));
   try {
-    assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ['echo']);
+    assert.deepEqual(
+      (await client.listTools()).tools.map((t) => t.name),
+      ['echo'],
+    );
     const echo = await client.callTool({ name: 'echo', arguments: { text: 'over two hops' } });
     assert.deepEqual(echo.content, [{ type: 'text', text: 'over two hops' }]);
     const error = await refusal(client.callTool({ name: 'wipe', arguments: {} }));
@@ -185,7 +188,10 @@ test('the decisions are in the audit log, and the log verifies', async () => {
   assert.ok(denial && denial.kind === 'denial' && denial.actor === 'support', 'the refused write_file');
   const exceeded = all.find((e) => e.kind === 'denial' && e.resource === 'fs/read_text_file' && e.actor === 'billing');
   assert.ok(exceeded, 'the call beyond the chain');
-  assert.ok(all.some((e) => e.kind === 'outcome' && e.resource === 'web/echo'), 'the call through the URL upstream');
+  assert.ok(
+    all.some((e) => e.kind === 'outcome' && e.resource === 'web/echo'),
+    'the call through the URL upstream',
+  );
   assert.ok(all.some((e) => e.kind === 'denial' && e.resource === 'web/wipe'));
   assert.ok(all.some((e) => e.kind === 'admin' && e.operation === 'mcp.session.open' && e.actor === 'support'));
   await gateway.mesh.log.checkpoint();

@@ -8,7 +8,12 @@ import type { SigningKey } from '../../src/identity/keys.js';
 // Helpers of the MCP-over-HTTPS gateway tests: a fetch with a client certificate, the SDK client
 // on `/mcp/<server>`, raw JSON-RPC posts.
 
-export const INITIALIZE = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
+export const INITIALIZE = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+};
 
 /** PEM material a test client presents: the CA to trust and, optionally, its own certificate. */
 export interface ClientTls {
@@ -78,7 +83,12 @@ export async function connect(base: string, server: string, tls: ClientTls, held
 }
 
 /** One raw JSON-RPC POST: the HTTP status and JSON body. */
-export async function post(url: string, tls: ClientTls, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
+export async function post(
+  url: string,
+  tls: ClientTls,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
   const response = await httpsFetch(tls)(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },

@@ -61,7 +61,12 @@ after(async () => {
 });
 
 const prove = (key: SigningKey, overrides: { method?: string; url?: string; chain?: string; clock?: ManualClock } = {}) =>
-  createPossessionProof(key, { method: overrides.method ?? 'POST', url: overrides.url ?? target, chain: overrides.chain ?? chain, ...(overrides.clock === undefined ? {} : { clock: overrides.clock }) });
+  createPossessionProof(key, {
+    method: overrides.method ?? 'POST',
+    url: overrides.url ?? target,
+    chain: overrides.chain ?? chain,
+    ...(overrides.clock === undefined ? {} : { clock: overrides.clock }),
+  });
 
 /** A POST whose Host header names another server (the client skips the name check, as an attacker's would). */
 function postWithHost(host: string, headers: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -69,7 +74,13 @@ function postWithHost(host: string, headers: Record<string, string>): Promise<{ 
     const body = JSON.stringify(INITIALIZE);
     const req = request(
       target,
-      { method: 'POST', ca: anonymous.ca, agent: false, checkServerIdentity: () => undefined, headers: { ...headers, host, 'content-type': 'application/json', accept: 'application/json, text/event-stream' } },
+      {
+        method: 'POST',
+        ca: anonymous.ca,
+        agent: false,
+        checkServerIdentity: () => undefined,
+        headers: { ...headers, host, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -110,7 +121,9 @@ test('the holder with a fresh proof per request acts under its chain; the log na
     await client.close();
   }
   await up.mesh.log.flush();
-  const actors = (await logRows(up.mesh.store, before, up.mesh.log.size)).map((row) => decodeEntry(row.entry)).flatMap((e) => ('actor' in e && typeof e.actor === 'string' ? [e.actor] : []));
+  const actors = (await logRows(up.mesh.store, before, up.mesh.log.size))
+    .map((row) => decodeEntry(row.entry))
+    .flatMap((e) => ('actor' in e && typeof e.actor === 'string' ? [e.actor] : []));
   assert.ok(actors.includes('billing'), `the log names billing: ${actors.join(', ')}`);
   assert.ok(!actors.includes('router'));
 });
@@ -124,7 +137,11 @@ test('a proof replayed: PROOF_REPLAYED', async () => {
 });
 
 test('a proof for another URL or method: PROOF_TARGET_MISMATCH', async () => {
-  for (const dpop of [prove(billing, { url: `${up.url}/mcp/other` }), prove(billing, { method: 'DELETE' }), prove(billing, { url: target.replace('https:', 'http:') })]) {
+  for (const dpop of [
+    prove(billing, { url: `${up.url}/mcp/other` }),
+    prove(billing, { method: 'DELETE' }),
+    prove(billing, { url: target.replace('https:', 'http:') }),
+  ]) {
     const r = await send({ authorization: `DPoP ${chain}`, dpop });
     assert.equal(r.status, 401);
     assert.equal(r.json.code, 'PROOF_TARGET_MISMATCH');
@@ -166,10 +183,14 @@ test('a proof whose ath names another chain: PROOF_CHAIN_MISMATCH', async () => 
 
 test('over mTLS as the holder the chain needs no proof; as the issuer it is PEER_MISMATCH', async () => {
   const holderTls = await issueCertificate(up.mesh.store, up.mesh.config, { agent: 'billing' });
-  const ok = await post(target, { ca: holderTls.caPem, cert: holderTls.certificatePem, key: holderTls.privateKeyPem }, INITIALIZE, { authorization: `Bearer ${chain}` });
+  const ok = await post(target, { ca: holderTls.caPem, cert: holderTls.certificatePem, key: holderTls.privateKeyPem }, INITIALIZE, {
+    authorization: `Bearer ${chain}`,
+  });
   assert.equal(ok.status, 200);
   const issuerTls = await issueCertificate(up.mesh.store, up.mesh.config, { agent: 'router' });
-  const r = await post(target, { ca: issuerTls.caPem, cert: issuerTls.certificatePem, key: issuerTls.privateKeyPem }, INITIALIZE, { authorization: `Bearer ${chain}` });
+  const r = await post(target, { ca: issuerTls.caPem, cert: issuerTls.certificatePem, key: issuerTls.privateKeyPem }, INITIALIZE, {
+    authorization: `Bearer ${chain}`,
+  });
   assert.equal(r.status, 401);
   assert.equal(r.json.code, 'PEER_MISMATCH');
 });

@@ -41,7 +41,11 @@ async function inbox(tls: ClientTls): Promise<{ status: number; code: unknown }>
 }
 
 async function ack(tls: ClientTls): Promise<{ status: number; code: unknown }> {
-  const r = await httpsFetch(tls)(`${up.url}/v1/inbox/ack`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ids: [] }) });
+  const r = await httpsFetch(tls)(`${up.url}/v1/inbox/ack`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ids: [] }),
+  });
   return { status: r.status, code: ((await r.json()) as { code?: unknown }).code };
 }
 
@@ -72,7 +76,10 @@ test('an agent revoked through the registry is refused on /v1/inbox and /v1/inbo
   assert.ok(await up.mesh.store.revocations.get('certificate', billing.serial), 'the certificate of a revoked agent is revoked at the refresh');
   await assert.rejects(inbox(billing), 'a new handshake with the revoked certificate is refused');
   const log = (await logRows(up.mesh.store, 0, await up.mesh.store.log.size())).map((r) => decodeEntry(r.entry));
-  assert.ok(log.some((e) => e.kind === 'admin' && e.operation === 'ca.revoke' && e.subject === `serial ${billing.serial}`), 'recorded');
+  assert.ok(
+    log.some((e) => e.kind === 'admin' && e.operation === 'ca.revoke' && e.subject === `serial ${billing.serial}`),
+    'recorded',
+  );
 });
 
 test('mass agent revoke: its certificates are revoked in mass ca list and the CRL, recorded, refused on every route, and handshakes fail after the CRL refresh', async () => {
@@ -92,7 +99,10 @@ test('mass agent revoke: its certificates are revoked in mass ca list and the CR
 
   const log = (await logRows(up.mesh.store, 0, await up.mesh.store.log.size())).map((r) => decodeEntry(r.entry));
   for (const serial of [first.serial, second.serial]) {
-    assert.ok(log.some((e) => e.kind === 'admin' && e.operation === 'ca.revoke' && e.subject === `serial ${serial}`), `revocation of ${serial} recorded`);
+    assert.ok(
+      log.some((e) => e.kind === 'admin' && e.operation === 'ca.revoke' && e.subject === `serial ${serial}`),
+      `revocation of ${serial} recorded`,
+    );
   }
 
   // Before the gateway reloads its CRL the handshake still completes, but no route serves the agent.

@@ -232,21 +232,28 @@ test('any single mutation of the envelope or its body is refused with a verifica
   const pool = await newPool();
   const seen = new Map<string, number>();
   await fc.assert(
-    fc.asyncProperty(envelopeArb, fc.oneof(jwsMutationArb.map((m) => ({ on: 'jws' as const, m })), bodyMutationArb.map((m) => ({ on: 'body' as const, m }))), async (spec, mutation) => {
-      const jws = await build(pool, spec);
-      let code: MassErrorCode;
-      if (mutation.on === 'jws') {
-        const mutated = mutateJws(jws, mutation.m);
-        assert.notEqual(mutated, jws);
-        code = await refusalCode(pool, mutated, spec.body, `jws ${mutation.m.kind}`);
-      } else {
-        code = await refusalCode(pool, jws, mutateBody(spec.body, mutation.m), `body ${mutation.m.kind}`);
-        // The envelope itself is intact, so the only thing that can be wrong is the body.
-        assert.equal(code, 'BODY_HASH_MISMATCH');
-      }
-      const key = `${mutation.on}:${code}`;
-      seen.set(key, (seen.get(key) ?? 0) + 1);
-    }),
+    fc.asyncProperty(
+      envelopeArb,
+      fc.oneof(
+        jwsMutationArb.map((m) => ({ on: 'jws' as const, m })),
+        bodyMutationArb.map((m) => ({ on: 'body' as const, m })),
+      ),
+      async (spec, mutation) => {
+        const jws = await build(pool, spec);
+        let code: MassErrorCode;
+        if (mutation.on === 'jws') {
+          const mutated = mutateJws(jws, mutation.m);
+          assert.notEqual(mutated, jws);
+          code = await refusalCode(pool, mutated, spec.body, `jws ${mutation.m.kind}`);
+        } else {
+          code = await refusalCode(pool, jws, mutateBody(spec.body, mutation.m), `body ${mutation.m.kind}`);
+          // The envelope itself is intact, so the only thing that can be wrong is the body.
+          assert.equal(code, 'BODY_HASH_MISMATCH');
+        }
+        const key = `${mutation.on}:${code}`;
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+      },
+    ),
     { numRuns: 10_000 },
   );
   await pool.mesh.store.close();

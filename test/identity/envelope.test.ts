@@ -10,19 +10,7 @@ import { agentKeyName } from '../../src/identity/registry.js';
 import { generateEd25519Key } from '../../src/identity/keys.js';
 import { MemoryReplayGuard } from '../../src/identity/replay.js';
 import { untrusted } from '../../src/flow/label.js';
-import {
-  ACTION,
-  AUDIENCE,
-  MAX_LIFETIME_SECONDS,
-  SKEW_SECONDS,
-  START_MS,
-  b64url,
-  handSign,
-  hasCode,
-  newMesh,
-  verify,
-  type Mesh,
-} from './fixture.js';
+import { ACTION, AUDIENCE, MAX_LIFETIME_SECONDS, SKEW_SECONDS, START_MS, b64url, handSign, hasCode, newMesh, verify, type Mesh } from './fixture.js';
 
 const BODY = { text: 'invoice 42 is paid', amount: 1250, tags: ['q1'] };
 
@@ -302,7 +290,17 @@ test('structurally broken envelopes are ENVELOPE_MALFORMED', async () => {
   const mesh = await newMesh();
   const jws = await signAs(mesh, 'alice');
   const [h, p, s] = jws.split('.') as [string, string, string];
-  for (const broken of ['', `${h}.${p}`, `${jws}.`, `${h}=.${p}.${s}`, `${h}.${p}+.${s}`, `${h}.${p}.${s}=`, `${b64url('[]')}.${p}.${s}`, `${b64url('{')}.${p}.${s}`, ` ${jws}`]) {
+  for (const broken of [
+    '',
+    `${h}.${p}`,
+    `${jws}.`,
+    `${h}=.${p}.${s}`,
+    `${h}.${p}+.${s}`,
+    `${h}.${p}.${s}=`,
+    `${b64url('[]')}.${p}.${s}`,
+    `${b64url('{')}.${p}.${s}`,
+    ` ${jws}`,
+  ]) {
     await assert.rejects(verify(mesh, broken, BODY), hasCode('ENVELOPE_MALFORMED'), broken.slice(0, 40));
   }
 });
@@ -375,8 +373,8 @@ test('private keys never appear in error messages', async () => {
     // Walk the cause chain too: a wrapped jose or SQLite error must not carry the key either.
     for (let e: unknown = error; e instanceof Error; e = e.cause) {
       for (const secret of secrets) {
-        assert.ok(!e.message.includes(secret), `${(error).code} message contains private key material`);
-        assert.ok(!String(e.stack).includes(secret), `${(error).code} stack contains private key material`);
+        assert.ok(!e.message.includes(secret), `${error.code} message contains private key material`);
+        assert.ok(!String(e.stack).includes(secret), `${error.code} stack contains private key material`);
       }
     }
   }

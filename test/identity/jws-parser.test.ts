@@ -17,7 +17,14 @@ import { b64url, handSign, hasCode, newMesh, verify, ACTION, AUDIENCE } from './
 // byte-order-mark drift between the former two parsers, and a fuzz test of the shared parser.
 
 const BOM = '\uFEFF';
-const PROFILE: JwsProfile = { typ: 'test+jws', maxLength: 4096, malformed: 'TOKEN_MALFORMED', tooLarge: 'TOKEN_TOO_LARGE', claimInvalid: 'CLAIM_INVALID', what: 'token' };
+const PROFILE: JwsProfile = {
+  typ: 'test+jws',
+  maxLength: 4096,
+  malformed: 'TOKEN_MALFORMED',
+  tooLarge: 'TOKEN_TOO_LARGE',
+  claimInvalid: 'CLAIM_INVALID',
+  what: 'token',
+};
 
 describe('a payload or header starting with a byte-order mark is refused on every token type', () => {
   test('envelope payload with a BOM, correctly signed: ENVELOPE_MALFORMED', async () => {
@@ -118,7 +125,10 @@ describe('the shared parser under fuzzing', () => {
       fc.jsonValue().map((v) => JSON.stringify(v, null, 1) ?? 'null'),
       fc.string({ maxLength: 80 }),
     );
-    const payloadBytes = fc.oneof(payloadText.map((t) => new Uint8Array(Buffer.from(t, 'utf8'))), fc.uint8Array({ maxLength: 64 }));
+    const payloadBytes = fc.oneof(
+      payloadText.map((t) => new Uint8Array(Buffer.from(t, 'utf8'))),
+      fc.uint8Array({ maxLength: 64 }),
+    );
     fc.assert(
       fc.property(payloadBytes, (bytes) => {
         let value;

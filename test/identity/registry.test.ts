@@ -47,7 +47,10 @@ test('each registration gets its own key', async () => {
   const b = await registry.register('bob');
   assert.notEqual(a.publicJwk.x, b.publicJwk.x);
   assert.notEqual(a.kid.split('#')[1], b.kid.split('#')[1]);
-  assert.deepEqual((await registry.list()).map((r) => r.id), ['alice', 'bob']);
+  assert.deepEqual(
+    (await registry.list()).map((r) => r.id),
+    ['alice', 'bob'],
+  );
   await store.close();
 });
 
@@ -176,7 +179,10 @@ test('a registry on a SQLite file keeps agents, keys, status and replay state ac
     assert.deepEqual(await registry2.get('alice'), alice);
     assert.equal((await registry2.get('bob'))?.status, 'quarantined');
     assert.equal((await registry2.get('bob'))?.statusReason, 'under review');
-    assert.deepEqual((await registry2.list()).map((r) => r.id), ['alice', 'bob']);
+    assert.deepEqual(
+      (await registry2.list()).map((r) => r.id),
+      ['alice', 'bob'],
+    );
     assert.equal((await registry2.resolve(bob.kid))?.agent.id, 'bob');
     // The same private key comes back: an envelope signed before the restart still verifies…
     const key2 = await registry2.signingKey('alice');

@@ -56,7 +56,11 @@ test('injection read via server A in one mass mcp-proxy process, payment via ser
     assert.equal((error.data as { code: string }).code, 'POLICY_DENIED');
     assert.deepEqual((error.data as { policy_ids: string[] }).policy_ids, ['no-untrusted-payment']);
     // The payer's host starts a new task with the user's request naming the account: permitted.
-    const paid = await payer.callTool({ name: 'echo', arguments: { text: IBAN }, _meta: { [TASK_META_KEY]: { request: `Pay the Northwind invoice to ${IBAN}` } } });
+    const paid = await payer.callTool({
+      name: 'echo',
+      arguments: { text: IBAN },
+      _meta: { [TASK_META_KEY]: { request: `Pay the Northwind invoice to ${IBAN}` } },
+    });
     assert.deepEqual(paid.content, [{ type: 'text', text: IBAN }]);
   } finally {
     await reader.close();
@@ -79,7 +83,12 @@ test('mass mcp-proxy refuses tools/call and tools/list before a completed initia
     assert.equal(call.error?.code, MCP_NOT_INITIALIZED, JSON.stringify(call));
     const list = await ask({ jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} });
     assert.equal(list.error?.code, MCP_NOT_INITIALIZED, JSON.stringify(list));
-    const init = await ask({ jsonrpc: '2.0', id: 3, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+    const init = await ask({
+      jsonrpc: '2.0',
+      id: 3,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    });
     assert.ok(init.result !== undefined, JSON.stringify(init));
     child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
     const after = await ask({ jsonrpc: '2.0', id: 4, method: 'tools/list', params: {} });

@@ -68,7 +68,10 @@ test('filesystem server: write_file is hidden and refused, reads work, both deci
 
   const show = await cli(['log', 'show', '--agent', 'support', '--json']);
   assert.equal(show.status, 0, show.stderr);
-  const entries = show.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { entry: Record<string, unknown> }).entry);
+  const entries = show.stdout
+    .trim()
+    .split('\n')
+    .map((line) => (JSON.parse(line) as { entry: Record<string, unknown> }).entry);
   const denial = entries.find((e) => e.kind === 'denial' && e.resource === 'fs/write_file');
   assert.ok(denial, 'the refused write_file is in the log');
   assert.equal((denial.decision as { effect: string }).effect, 'deny');
@@ -101,7 +104,10 @@ test('an upstream that crashes mid-call: the call is refused, the proxy keeps se
     await client.close();
   }
   const show = await cli(['log', 'show', '--agent', 'support', '--json']);
-  const failed = show.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { entry: Record<string, unknown> }).entry)
+  const failed = show.stdout
+    .trim()
+    .split('\n')
+    .map((line) => (JSON.parse(line) as { entry: Record<string, unknown> }).entry)
     .find((e) => e.kind === 'outcome' && e.resource === 'crashy/crash');
   assert.deepEqual(failed?.outcome, { status: 'failed', code: 'EXECUTION_FAILED' });
   assert.equal((await cli(['log', 'verify'])).status, 0);

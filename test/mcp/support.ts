@@ -55,7 +55,11 @@ export class McpTestSystem {
   async entries(agent = 'support'): Promise<Record<string, unknown>[]> {
     const show = await this.cli(['log', 'show', '--agent', agent, '--json']);
     assert.equal(show.status, 0, show.stderr);
-    return show.stdout.trim().split('\n').filter((l) => l !== '').map((line) => (JSON.parse(line) as { entry: Record<string, unknown> }).entry);
+    return show.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((line) => (JSON.parse(line) as { entry: Record<string, unknown> }).entry);
   }
 
   remove(): void {

@@ -12,12 +12,20 @@ test('fuzz: any JSON value as _meta or as a /v1/tasks body never throws, and sta
     fc.property(fc.jsonValue(), (value) => {
       const fromBody = parseTaskRequest(value, 'body');
       const wellFormed =
-        typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as { request?: unknown }).request === 'string' && ((value as { request: string }).request.trim() !== '');
+        typeof value === 'object' &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.keys(value).length === 1 &&
+        typeof (value as { request?: unknown }).request === 'string' &&
+        (value as { request: string }).request.trim() !== '';
       assert.equal(typeof fromBody === 'string', wellFormed);
       const fromMeta = taskRequestOf({ [TASK_META_KEY]: value });
       assert.equal(typeof fromMeta === 'string', wellFormed);
       if (!wellFormed) assert.equal(typeof (fromMeta as { error?: string }).error, 'string', 'a malformed task is refused, not ignored');
-      assert.deepEqual(taskRequestOf(value === null || typeof value !== 'object' || Array.isArray(value) || Object.hasOwn(value, TASK_META_KEY) ? {} : value), {});
+      assert.deepEqual(
+        taskRequestOf(value === null || typeof value !== 'object' || Array.isArray(value) || Object.hasOwn(value, TASK_META_KEY) ? {} : value),
+        {},
+      );
     }),
     { numRuns: 2000 },
   );

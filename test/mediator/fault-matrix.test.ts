@@ -48,7 +48,10 @@ test('healthy pipeline: the matrix action runs exactly once (the matrix can fail
     const verdict = await h.mediator().mediate(await h.signed('echo', { text: 'hi' }), effect);
     assert.equal(verdict.ok, true, JSON.stringify(verdict));
     assert.equal(effect.runs, 1);
-    assert.deepEqual(h.recorder.entries.map((e) => e.type), ['intent', 'outcome']);
+    assert.deepEqual(
+      h.recorder.entries.map((e) => e.type),
+      ['intent', 'outcome'],
+    );
   } finally {
     await h.close();
   }
@@ -104,7 +107,13 @@ test('an effect that throws after it started is reported as EXECUTION_FAILED wit
       assert.equal(verdict.code, 'EXECUTION_FAILED');
       assert.equal(verdict.executed, true);
     }
-    assert.deepEqual(h.recorder.entries.map((e) => [e.type, e.outcome?.status ?? null]), [['intent', null], ['outcome', 'failed']]);
+    assert.deepEqual(
+      h.recorder.entries.map((e) => [e.type, e.outcome?.status ?? null]),
+      [
+        ['intent', null],
+        ['outcome', 'failed'],
+      ],
+    );
   } finally {
     await h.close();
   }

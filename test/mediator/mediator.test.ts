@@ -84,7 +84,10 @@ test('records hold hashes of bodies and results, never the bodies themselves', a
     assert.equal(verdict.ok, true);
     const text = JSON.stringify(h.recorder.entries);
     assert.equal(text.includes(secret), false);
-    assert.deepEqual(h.recorder.entries.map((e) => e.type), ['intent', 'outcome']);
+    assert.deepEqual(
+      h.recorder.entries.map((e) => e.type),
+      ['intent', 'outcome'],
+    );
     assert.match(h.recorder.entries[0]?.bodyHash ?? '', /^[A-Za-z0-9_-]{43}$/);
     assert.match(h.recorder.entries[1]?.outcome?.resultHash ?? '', /^[A-Za-z0-9_-]{43}$/);
   } finally {

@@ -40,7 +40,14 @@ test('two processes on one store: a read recorded by one taints the agent in the
   const b = await opened(path);
   try {
     assert.deepEqual((await b.contexts.current('billing')).label, TRUSTED, 'b caches a clean context first');
-    await a.contexts.readResult('billing', { content: [{ type: 'text', text: INJECTION }] }, untrusted('tool:web/fetch'), 'tool:web/fetch', { url: 'https://x.example' }, TRUSTED);
+    await a.contexts.readResult(
+      'billing',
+      { content: [{ type: 'text', text: INJECTION }] },
+      untrusted('tool:web/fetch'),
+      'tool:web/fetch',
+      { url: 'https://x.example' },
+      TRUSTED,
+    );
     const seen = await b.contexts.current('billing');
     assert.equal(seen.label.integrity, 'untrusted', 'the other process sees the read');
     assert.equal(labelArguments({ iban: IBAN }, seen.label, seen.segments).iban?.integrity, 'untrusted');
@@ -50,7 +57,9 @@ test('two processes on one store: a read recorded by one taints the agent in the
     assert.equal(fresh.label.integrity, 'trusted', 'a new task with a trusted request clears it');
     assert.equal(labelArguments({ iban: IBAN }, fresh.label, fresh.segments).iban?.integrity, 'trusted', 'the user named the account');
     await b.log.flush();
-    const starts = (await logRows(b.store, 0, await b.store.log.size())).map((r) => decodeEntry(r.entry)).filter((e) => e.kind === 'admin' && e.operation === 'task.start');
+    const starts = (await logRows(b.store, 0, await b.store.log.size()))
+      .map((r) => decodeEntry(r.entry))
+      .filter((e) => e.kind === 'admin' && e.operation === 'task.start');
     assert.equal(starts.length, 1);
     assert.match(String((starts[0] as { reason: string }).reason), new RegExp(`sha256:${hash}`));
     assert.doesNotMatch(String((starts[0] as { reason: string }).reason), /Pay invoice/, 'the request itself is not in the log');
@@ -101,18 +110,29 @@ test('one agent floods its context: counts and characters kept stay within bound
   const { store, contexts } = await opened(join(dir, `flood-${n++}.db`), limits);
   try {
     await contexts.startTask('support', 'Reply to ticket 7', 'test');
-    await contexts.readText('support', `${INJECTION} ${'x'.repeat(3000)}`, { ...untrusted('tool:web/fetch'), confidentiality: 'confidential' }, 'tool:web/fetch');
+    await contexts.readText(
+      'support',
+      `${INJECTION} ${'x'.repeat(3000)}`,
+      { ...untrusted('tool:web/fetch'), confidentiality: 'confidential' },
+      'tool:web/fetch',
+    );
     for (let i = 0; i < 30; i++) {
       await contexts.readText('support', `${'y'.repeat(2500)} ${i}`, classified('internal'), 'tool:kb/search');
       // Read between writes, as a live session does: the cached context follows the store's forgetting.
       const now = await contexts.current('support');
-      assert.ok(now.segments.length <= limits.maxSegments && contexts.cachedChars <= limits.maxChars, `${now.segments.length} segments, ${contexts.cachedChars} characters`);
+      assert.ok(
+        now.segments.length <= limits.maxSegments && contexts.cachedChars <= limits.maxChars,
+        `${now.segments.length} segments, ${contexts.cachedChars} characters`,
+      );
     }
     const seen = await contexts.current('support');
     assert.ok(seen.segments.length <= limits.maxSegments, `${seen.segments.length} segments kept`);
     const chars = seen.segments.reduce((sum, s) => sum + s.text.length, 0);
     assert.ok(chars <= limits.maxChars, `${chars} characters kept`);
-    assert.ok(seen.segments.some((s) => s.source === 'user'), 'the request is never forgotten');
+    assert.ok(
+      seen.segments.some((s) => s.source === 'user'),
+      'the request is never forgotten',
+    );
     assert.equal(seen.label.integrity, 'untrusted', 'the injection was forgotten, its label was not');
     assert.equal(seen.label.confidentiality, 'confidential');
     // The IBAN now matches no kept segment: it gets the task's whole label (fails closed).
@@ -141,20 +161,26 @@ test('property: two processes on one store, reads folded away: the label each se
   let task = 0;
   try {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.record({ label: labels, size: fc.integer({ min: 0, max: 300 }), writer: fc.integer({ min: 0, max: 1 }), reader: fc.integer({ min: 0, max: 1 }) }), { minLength: 1, maxLength: 12 }), async (reads) => {
-        const agent = `agent-${task++}`;
-        const previous: Label[] = [TRUSTED, TRUSTED];
-        let all: Label = TRUSTED;
-        for (const read of reads) {
-          await views[read.writer]!.contexts.readText(agent, 'v'.repeat(read.size), read.label, 'tool:t');
-          all = joinLabels(all, read.label);
-          const { label, segments } = await views[read.reader]!.contexts.current(agent);
-          assert.ok(labelDominates(label, previous[read.reader]!), 'never lower than before');
-          assert.ok(labelDominates(label, all), 'at least everything read in the task, by either process');
-          assert.ok(segments.length <= 3 && segments.reduce((s, x) => s + x.text.length, 0) <= 400);
-          previous[read.reader] = label;
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(
+          fc.record({ label: labels, size: fc.integer({ min: 0, max: 300 }), writer: fc.integer({ min: 0, max: 1 }), reader: fc.integer({ min: 0, max: 1 }) }),
+          { minLength: 1, maxLength: 12 },
+        ),
+        async (reads) => {
+          const agent = `agent-${task++}`;
+          const previous: Label[] = [TRUSTED, TRUSTED];
+          let all: Label = TRUSTED;
+          for (const read of reads) {
+            await views[read.writer]!.contexts.readText(agent, 'v'.repeat(read.size), read.label, 'tool:t');
+            all = joinLabels(all, read.label);
+            const { label, segments } = await views[read.reader]!.contexts.current(agent);
+            assert.ok(labelDominates(label, previous[read.reader]!), 'never lower than before');
+            assert.ok(labelDominates(label, all), 'at least everything read in the task, by either process');
+            assert.ok(segments.length <= 3 && segments.reduce((s, x) => s + x.text.length, 0) <= 400);
+            previous[read.reader] = label;
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   } finally {

@@ -32,7 +32,10 @@ test('an action under a capability chain runs only within it (CAPABILITY_EXCEEDE
     const chain = issueRoot(owner, { to: 'billing', att: [{ action: 'call', resource: 'refund', max: { amount: 50 } }] });
     const billing = mesh.agent('billing');
     assert.equal(await billing.task((ctx) => ctx.call('refund', { customer_id: 'C-1', amount: 40 }), { capability: chain }), 'refunded');
-    await assert.rejects(billing.task((ctx) => ctx.call('refund', { customer_id: 'C-1', amount: 80 }), { capability: chain }), code('CAPABILITY_EXCEEDED'));
+    await assert.rejects(
+      billing.task((ctx) => ctx.call('refund', { customer_id: 'C-1', amount: 80 }), { capability: chain }),
+      code('CAPABILITY_EXCEEDED'),
+    );
     assert.deepEqual(refunds, [40]);
   } finally {
     await mesh.close();
@@ -40,7 +43,9 @@ test('an action under a capability chain runs only within it (CAPABILITY_EXCEEDE
 });
 
 test('a delegated chain: effective trust is the minimum along it, the chain reaches policy, and revoking the delegator invalidates it', async () => {
-  const { mesh, refunds, owner, agentSigner } = await setup('forbid (principal, action, resource) when { context.chain.contains("support") && context.trust < 100 };');
+  const { mesh, refunds, owner, agentSigner } = await setup(
+    'forbid (principal, action, resource) when { context.chain.contains("support") && context.trust < 100 };',
+  );
   try {
     const root = issueRoot(owner, { to: 'router', att: [REFUND_UP_TO_100] });
     const chain = delegate(root, { as: await agentSigner('router'), to: 'billing', att: [{ action: 'call', resource: 'refund', max: { amount: 30 } }] });
@@ -48,7 +53,10 @@ test('a delegated chain: effective trust is the minimum along it, the chain reac
     const run = (amount: number) => billing.task((ctx) => ctx.call('refund', { customer_id: 'C-1', amount }), { capability: chain });
     assert.equal(await run(25), 'refunded');
     await assert.rejects(run(31), code('CAPABILITY_EXCEEDED'));
-    const intent = (await logRows(mesh.store, 0, mesh.log.size)).map((r) => decodeEntry(r.entry)).filter((e) => e.kind === 'intent').at(-1);
+    const intent = (await logRows(mesh.store, 0, mesh.log.size))
+      .map((r) => decodeEntry(r.entry))
+      .filter((e) => e.kind === 'intent')
+      .at(-1);
     assert.ok(intent?.kind === 'intent');
     assert.deepEqual(intent.chain, ['router', 'billing']);
     await mesh.registry.revoke('router', 'compromised');
@@ -64,7 +72,10 @@ test('delegating more than one holds is refused at delegate time', async () => {
   try {
     const root = issueRoot(owner, { to: 'router', att: [REFUND_UP_TO_100] });
     const router = await agentSigner('router');
-    assert.throws(() => delegate(root, { as: router, to: 'billing', att: [{ action: 'call', resource: 'refund', max: { amount: 500 } }] }), code('CAPABILITY_EXCEEDED'));
+    assert.throws(
+      () => delegate(root, { as: router, to: 'billing', att: [{ action: 'call', resource: 'refund', max: { amount: 500 } }] }),
+      code('CAPABILITY_EXCEEDED'),
+    );
   } finally {
     await mesh.close();
   }

@@ -68,10 +68,21 @@ test('the gateway mailbox gets the raised label: the effect of a message with an
 test('an action caused by a message raised by findings that declares the pre-finding label is LABEL_LAUNDERED', () => {
   const labeler = new ConfigLabeler(smallConfig().data);
   const hop = { agent: 'alice', action: 'msg-1' };
-  void labeler.label({ kind: 'message', target: 'bob', body: { text: INJECTION } }, { agentId: 'alice', declaredLabel: TRUSTED }, { chain: ['alice'], trust: 100, path: [] }, hop.action);
+  void labeler.label(
+    { kind: 'message', target: 'bob', body: { text: INJECTION } },
+    { agentId: 'alice', declaredLabel: TRUSTED },
+    { chain: ['alice'], trust: 100, path: [] },
+    hop.action,
+  );
   labeler.delivered(hop.action, { integrity: 'untrusted', sources: ['finding:injection'], confidentiality: 'public' });
   assert.throws(
-    () => labeler.label({ kind: 'tool', target: 'pay', body: { amount: 1 } }, { agentId: 'bob', declaredLabel: TRUSTED, path: [hop] }, { chain: ['bob'], trust: 100, path: [hop] }, 'a-2'),
+    () =>
+      labeler.label(
+        { kind: 'tool', target: 'pay', body: { amount: 1 } },
+        { agentId: 'bob', declaredLabel: TRUSTED, path: [hop] },
+        { chain: ['bob'], trust: 100, path: [hop] },
+        'a-2',
+      ),
     (error: unknown) => isMassError(error) && error.code === 'LABEL_LAUNDERED',
   );
 });

@@ -21,7 +21,10 @@ test('a refusal inside a nested call reaches the caller as APPROVAL_REQUIRED, no
   const mesh = await system();
   try {
     let caught: unknown;
-    await mesh.agent('router').send('billing', { text: 'refund 500' }).catch((e: unknown) => (caught = e));
+    await mesh
+      .agent('router')
+      .send('billing', { text: 'refund 500' })
+      .catch((e: unknown) => (caught = e));
     assert.ok(caught instanceof MediationError);
     assert.equal(caught.code, 'APPROVAL_REQUIRED');
     assert.equal(caught.verdict.code, 'EXECUTION_FAILED');
@@ -53,7 +56,10 @@ test('a handler that fails with a plain error is still EXECUTION_FAILED', async 
     throw new Error('handler crashed');
   });
   try {
-    await assert.rejects(mesh.agent('router').send('support', { text: 'hi' }), (e: unknown) => isMassError(e) && e.code === 'EXECUTION_FAILED' && e.cause === undefined);
+    await assert.rejects(
+      mesh.agent('router').send('support', { text: 'hi' }),
+      (e: unknown) => isMassError(e) && e.code === 'EXECUTION_FAILED' && e.cause === undefined,
+    );
   } finally {
     await mesh.close();
   }

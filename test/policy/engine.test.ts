@@ -61,7 +61,17 @@ test('one @approval permit among the determining permits makes the decision appr
     principal: 'bob',
     action: 'call',
     resource: { type: 'Tool', id: 'pay' },
-    context: { integrity: 'trusted', sources: [], confidentiality: 0, control: 'trusted', trust: 100, risk: 0, findings: [], chain: ['bob'], args: { amount: { value, integrity: 'trusted' } } },
+    context: {
+      integrity: 'trusted',
+      sources: [],
+      confidentiality: 0,
+      control: 'trusted',
+      trust: 100,
+      risk: 0,
+      findings: [],
+      chain: ['bob'],
+      args: { amount: { value, integrity: 'trusted' } },
+    },
   });
   assert.equal(engine.decide(r(50)).effect, 'allow');
   const big = engine.decide(r(500));
@@ -113,7 +123,17 @@ test('a forbid that errors at evaluation makes the decision deny (Cedar alone wo
     principal: 'bob',
     action: 'call',
     resource: { type: 'Tool', id: 'pay' },
-    context: { integrity: 'trusted', sources: [], confidentiality: 0, control: 'trusted', trust: 100, risk: 0, findings: [], chain: ['bob'], args: { amount: { value: 10, integrity: 'trusted' } } },
+    context: {
+      integrity: 'trusted',
+      sources: [],
+      confidentiality: 0,
+      control: 'trusted',
+      trust: 100,
+      risk: 0,
+      findings: [],
+      chain: ['bob'],
+      args: { amount: { value: 10, integrity: 'trusted' } },
+    },
   });
   assert.equal(d.effect, 'deny');
   assert.deepEqual(d.policyIds, ['overflowing-forbid']);
@@ -127,7 +147,17 @@ test('a request whose context does not match the schema is denied, not evaluated
     principal: 'bob',
     action: 'call',
     resource: { type: 'Tool', id: 'pay' },
-    context: { integrity: 'trusted', sources: [], confidentiality: 0, control: 'trusted', trust: 100, risk: 0, findings: [], chain: [], args: { amount: { value: 'ten', integrity: 'trusted' } } },
+    context: {
+      integrity: 'trusted',
+      sources: [],
+      confidentiality: 0,
+      control: 'trusted',
+      trust: 100,
+      risk: 0,
+      findings: [],
+      chain: [],
+      args: { amount: { value: 'ten', integrity: 'trusted' } },
+    },
   });
   assert.equal(d.effect, 'deny');
   assert.match(d.reason, /request rejected by Cedar/);

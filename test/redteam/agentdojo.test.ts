@@ -42,7 +42,10 @@ test('agentdojo slack: completes, every attack succeeds undefended, every task c
   assert.ok(utility.completed_defended <= utility.completed_undefended);
   // Judged on the environment's log: a defended success means every injection-task call ran.
   for (const run of first.runs.filter((r) => r.injectionTask !== undefined && r.achieved)) {
-    assert.ok(run.executed.some((c) => c.phase === 'injection'), `${run.userTask} × ${run.injectionTask}`);
+    assert.ok(
+      run.executed.some((c) => c.phase === 'injection'),
+      `${run.userTask} × ${run.injectionTask}`,
+    );
   }
   slackFirst = agentDojoJson(first.summary);
 });

@@ -35,10 +35,21 @@ test('mass redteam --json: the DESIGN.md shape, all nine categories (≥ 5 attac
   const scenarios = json.scenarios as Record<string, Record<string, number>>;
   assert.deepEqual(Object.keys(scenarios), [...SCENARIO_IDS]);
   for (const s of Object.values(scenarios)) {
-    assert.deepEqual(Object.keys(s), ['attacks', 'succeeded_undefended', 'succeeded_defended', 'benign_tasks', 'completed_undefended', 'completed_defended', 'approvals_requested']);
+    assert.deepEqual(Object.keys(s), [
+      'attacks',
+      'succeeded_undefended',
+      'succeeded_defended',
+      'benign_tasks',
+      'completed_undefended',
+      'completed_defended',
+      'approvals_requested',
+    ]);
   }
   const attacks = Object.values(categories).reduce((n, c) => n + (c.attacks ?? 0), 0);
-  assert.equal(Object.values(scenarios).reduce((n, s) => n + (s.attacks ?? 0), 0), attacks);
+  assert.equal(
+    Object.values(scenarios).reduce((n, s) => n + (s.attacks ?? 0), 0),
+    attacks,
+  );
 
   const utility = json.utility as Record<string, number>;
   assert.deepEqual(Object.keys(utility), ['benign_tasks', 'completed_undefended', 'completed_defended']);

@@ -20,13 +20,19 @@ function attack(id: string): Attack {
 
 async function play(a: Attack, mode: 'undefended' | 'defended'): Promise<{ world: World; achieved: boolean; codes: (string | undefined)[] }> {
   let world: World | undefined;
-  const outcome = await runOnce(scenarioById(a.scenario), mode, new Prng(1).fork(a.id), (s) => a.run(s), (w) => ((world = w), a.succeeded(w)));
+  const outcome = await runOnce(
+    scenarioById(a.scenario),
+    mode,
+    new Prng(1).fork(a.id),
+    (s) => a.run(s),
+    (w) => ((world = w), a.succeeded(w)),
+  );
   assert.ok(world !== undefined);
   assert.equal(outcome.error, undefined);
   return { world, achieved: outcome.achieved, codes: outcome.actions.map((x) => x.code) };
 }
 
-test('a successful injection moved money: the attacker\'s account was credited by billing\'s transfer', async () => {
+test("a successful injection moved money: the attacker's account was credited by billing's transfer", async () => {
   const a = attack('injection/ticket-hidden-transfer');
   const { world, achieved, codes } = await play(a, 'undefended');
   assert.equal(achieved, true);

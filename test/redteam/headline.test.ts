@@ -28,8 +28,14 @@ for (const scenario of SCENARIOS) {
     const code = STOPPED_BY[attack.id];
     if (code !== undefined) {
       assert.equal(result.defended.achieved, false);
-      assert.ok(result.defended.actions.some((a) => a.code === code && !a.executed), `${attack.id}: refused with ${code}`);
-      assert.ok(result.undefended.actions.some((a) => a.code === code || a.code === 'APPROVAL_REQUIRED'), `${attack.id}: the undefended run records what would have stopped it`);
+      assert.ok(
+        result.defended.actions.some((a) => a.code === code && !a.executed),
+        `${attack.id}: refused with ${code}`,
+      );
+      assert.ok(
+        result.undefended.actions.some((a) => a.code === code || a.code === 'APPROVAL_REQUIRED'),
+        `${attack.id}: the undefended run records what would have stopped it`,
+      );
     }
   });
 }

@@ -26,7 +26,10 @@ test('attack ids are unique and name their category; each states its goal, succe
 });
 
 test('the six seed scenarios of DESIGN.md are there, in its order, each with benign tasks and attacks', () => {
-  assert.deepEqual(SCENARIOS.map((s) => s.id), [...SCENARIO_IDS]);
+  assert.deepEqual(
+    SCENARIOS.map((s) => s.id),
+    [...SCENARIO_IDS],
+  );
   for (const s of SCENARIOS) {
     assert.ok(s.benign.length >= 2, `${s.id}: benign tasks`);
     assert.ok(ATTACK_LIBRARY.filter((a) => a.scenario === s.id).length >= 4, `${s.id}: attacks`);

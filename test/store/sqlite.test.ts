@@ -105,7 +105,9 @@ test('an unreadable schema_version is refused (STORE_FAILED), not treated as a n
 
 test('a failed migration leaves the store at its version: one transaction', async () => {
   // A status column already there (a hand edit) makes step 2 fail half way: nothing of it may stay.
-  const path = previousReleaseStore('half.db', (db) => db.exec("ALTER TABLE mcp_tools ADD COLUMN status TEXT; INSERT INTO mcp_tools VALUES ('s', 't', 'h', '{}', 'h', NULL, 1, NULL)"));
+  const path = previousReleaseStore('half.db', (db) =>
+    db.exec("ALTER TABLE mcp_tools ADD COLUMN status TEXT; INSERT INTO mcp_tools VALUES ('s', 't', 'h', '{}', 'h', NULL, 1, NULL)"),
+  );
   await assert.rejects(openSqliteStore(path), (error: Error & { code?: string }) => error.code === 'STORE_FAILED');
   assert.equal(schemaVersion(path), '1');
   const db = new Database(path, { readonly: true });

@@ -30,7 +30,10 @@ export async function agentAddCommand(io: Io, configOption: string | undefined, 
     config = loadConfigFile(config.file);
     io.out(`declared agent ${id} in ${config.file}${roles.length > 0 ? ` with roles ${roles.join(', ')}` : ''}\n`);
   } else if (roles.length > 0 && roles.some((r) => !declared.roles.includes(r))) {
-    throw new MassError('CONFIG_INVALID', `agents.${id}.roles: agent is already declared with roles [${declared.roles.join(', ')}]; edit ${config.file} to change them`);
+    throw new MassError(
+      'CONFIG_INVALID',
+      `agents.${id}.roles: agent is already declared with roles [${declared.roles.join(', ')}]; edit ${config.file} to change them`,
+    );
   }
   const record = await withStore(config, async (store) => {
     const registered = await new AgentRegistry(store).register(id);
@@ -55,7 +58,13 @@ export async function agentListCommand(io: Io, configOption: string | undefined,
   const records = await withStore(config, (store) => new AgentRegistry(store).list());
   const registered = new Set(records.map((r) => r.id));
   const rows = [
-    ...records.map((r) => ({ id: r.id, status: r.status, kid: r.kid, roles: config.data.agents[r.id]?.roles ?? null, declared: Object.hasOwn(config.data.agents, r.id) })),
+    ...records.map((r) => ({
+      id: r.id,
+      status: r.status,
+      kid: r.kid,
+      roles: config.data.agents[r.id]?.roles ?? null,
+      declared: Object.hasOwn(config.data.agents, r.id),
+    })),
     ...Object.keys(config.data.agents)
       .filter((id) => !registered.has(id))
       .map((id) => ({ id, status: 'unregistered', kid: null, roles: config.data.agents[id]?.roles ?? [], declared: true })),
@@ -64,7 +73,10 @@ export async function agentListCommand(io: Io, configOption: string | undefined,
     io.out(`${JSON.stringify(rows, null, 2)}\n`);
     return;
   }
-  const table = [['AGENT', 'STATUS', 'ROLES', 'KEY'], ...rows.map((r) => [r.id, r.status, r.roles === null ? '(not in mass.yaml)' : r.roles.join(',') || '-', r.kid ?? '-'])];
+  const table = [
+    ['AGENT', 'STATUS', 'ROLES', 'KEY'],
+    ...rows.map((r) => [r.id, r.status, r.roles === null ? '(not in mass.yaml)' : r.roles.join(',') || '-', r.kid ?? '-']),
+  ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   for (const row of table) io.out(`${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}\n`);
 }
@@ -103,9 +115,11 @@ export async function agentRevokeCommand(io: Io, configOption: string | undefine
     const revoked = await new AgentRegistry(store).revoke(id, reason);
     await recordAdmin(store, config, 'agent.revoke', id, reason ?? null);
     const serials = isSpiffeAgentId(id) ? await revokeAgentCertificates(store, config.data.trustDomain, id, reason ?? AGENT_REVOKED_REASON) : [];
-    for (const serial of serials) await recordAdmin(store, config, 'ca.revoke', `serial ${serial}`, `agent "${id}" revoked${reason === undefined ? '' : `: ${reason}`}`);
+    for (const serial of serials)
+      await recordAdmin(store, config, 'ca.revoke', `serial ${serial}`, `agent "${id}" revoked${reason === undefined ? '' : `: ${reason}`}`);
     return { record: revoked, serials };
   });
   io.out(`revoked ${record.id}: its envelopes are refused from now on\n`);
-  if (serials.length > 0) io.out(`revoked its certificate${serials.length === 1 ? '' : 's'} ${serials.join(', ')} (in the CRL from the gateway's next refresh)\n`);
+  if (serials.length > 0)
+    io.out(`revoked its certificate${serials.length === 1 ? '' : 's'} ${serials.join(', ')} (in the CRL from the gateway's next refresh)\n`);
 }

@@ -38,7 +38,8 @@ export interface CaIssueOptions {
  */
 export async function caIssueCommand(io: Io, configOption: string | undefined, agent: string | undefined, opts: CaIssueOptions): Promise<void> {
   if ((agent === undefined) === (opts.gateway !== true)) throw new TypeError('name an agent, or pass --gateway (not both)');
-  if (opts.gateway !== true && opts.server !== true && opts.host.length > 0) throw new TypeError('--host only applies to server certificates (--server or --gateway)');
+  if (opts.gateway !== true && opts.server !== true && opts.host.length > 0)
+    throw new TypeError('--host only applies to server certificates (--server or --gateway)');
   const config = loadCommandConfig(io, configOption);
   if (agent !== undefined && config.data.agents[agent] === undefined) {
     throw new MassError('AGENT_UNKNOWN', `agent "${agent}" is not declared in ${config.file} (run \`mass agent add ${agent}\`)`);
@@ -65,7 +66,9 @@ export async function caIssueCommand(io: Io, configOption: string | undefined, a
   writeFileAtomically(join(outDir, 'ca.crt'), issued.caPem, 0o644);
   io.out(`issued ${issued.spiffeId}: serial ${issued.serial}, valid until ${new Date(issued.notAfter).toISOString()}\n`);
   if (previous !== undefined && !needsRotation(previous)) {
-    io.out(`note: certificate ${previous.serial} was not yet due for rotation (valid until ${new Date(previous.notAfter).toISOString()}); it stays valid until then unless revoked\n`);
+    io.out(
+      `note: certificate ${previous.serial} was not yet due for rotation (valid until ${new Date(previous.notAfter).toISOString()}); it stays valid until then unless revoked\n`,
+    );
   }
   io.out(`wrote ${certFile}\nwrote ${keyFile} (private key, mode 0600)\nwrote ${join(outDir, 'ca.crt')}\n`);
 }
@@ -118,7 +121,15 @@ export async function caListCommand(io: Io, configOption: string | undefined, js
       .map((c) => ({
         serial: c.serial,
         subject: c.subject,
-        status: revoked.has(c.serial) ? 'revoked' : c.notAfter <= now ? 'expired' : c.notBefore > now ? 'not-yet-valid' : needsRotation(c, now) ? 'rotate' : 'valid',
+        status: revoked.has(c.serial)
+          ? 'revoked'
+          : c.notAfter <= now
+            ? 'expired'
+            : c.notBefore > now
+              ? 'not-yet-valid'
+              : needsRotation(c, now)
+                ? 'rotate'
+                : 'valid',
         notBefore: new Date(c.notBefore).toISOString(),
         notAfter: new Date(c.notAfter).toISOString(),
       }));

@@ -92,7 +92,11 @@ export async function capIssueCommand(io: Io, configOption: string | undefined, 
   const config = loadCommandConfig(io, configOption);
   const token = await withStore(config, async (store) => {
     await checkCapabilityResources(io, config, store, options.cap);
-    const issued = issueRoot(await loadOwnerSigningKey(store), { to: options.to, att: options.cap, ...(options.ttl === undefined ? {} : { ttlSeconds: options.ttl }) });
+    const issued = issueRoot(await loadOwnerSigningKey(store), {
+      to: options.to,
+      att: options.cap,
+      ...(options.ttl === undefined ? {} : { ttlSeconds: options.ttl }),
+    });
     // Verify what is about to be handed out (the audience must be a registered, active agent).
     const verified = await verifyChain(issued, await chainOptionsFromStore(store));
     await recordGrant(store, config, 'cap.issue', verified);
@@ -118,7 +122,12 @@ export async function capDelegateCommand(io: Io, configOption: string | undefine
     // and capabilities beyond what it holds, and the result is verified again.
     await verifyChain(chain, verifyOptions);
     const key = await new AgentRegistry(store).signingKey(options.as);
-    const extended = delegate(chain, { as: { id: options.as, ...key }, to: options.to, att: options.cap, ...(options.ttl === undefined ? {} : { ttlSeconds: options.ttl }) });
+    const extended = delegate(chain, {
+      as: { id: options.as, ...key },
+      to: options.to,
+      att: options.cap,
+      ...(options.ttl === undefined ? {} : { ttlSeconds: options.ttl }),
+    });
     const verified = await verifyChain(extended, verifyOptions);
     await recordGrant(store, config, 'cap.delegate', verified);
     return extended;

@@ -93,16 +93,32 @@ async function runScenario(io: Io, dir: string): Promise<void> {
       });
 
     const steps: Step[] = [
-      { name: 'billing refunds 40 to C-1001 (user request)', expect: 'allow', run: () => mesh.agent('billing').call('refund', { customer_id: 'C-1001', amount: 40 }) },
-      { name: 'billing refunds 500 (needs a human; none configured)', expect: 'APPROVAL_REQUIRED', run: () => mesh.agent('billing').call('refund', { customer_id: 'C-1001', amount: 500 }) },
+      {
+        name: 'billing refunds 40 to C-1001 (user request)',
+        expect: 'allow',
+        run: () => mesh.agent('billing').call('refund', { customer_id: 'C-1001', amount: 40 }),
+      },
+      {
+        name: 'billing refunds 500 (needs a human; none configured)',
+        expect: 'APPROVAL_REQUIRED',
+        run: () => mesh.agent('billing').call('refund', { customer_id: 'C-1001', amount: 500 }),
+      },
       { name: 'router routes ticket T-1 to support, support replies', expect: 'allow', run: () => route('T-1', 'support') },
       { name: 'router routes injected ticket T-2 to billing; the transfer it asks for is refused', expect: 'allow', run: () => route('T-2', 'billing') },
-      { name: 'support calls transfer (no permit)', expect: 'POLICY_DENIED', run: () => mesh.agent('support').call('transfer', { to_account: 'XYZ-666', amount: 100 }) },
+      {
+        name: 'support calls transfer (no permit)',
+        expect: 'POLICY_DENIED',
+        run: () => mesh.agent('support').call('transfer', { to_account: 'XYZ-666', amount: 100 }),
+      },
       { name: 'an outsider forges an envelope as billing', expect: 'KEY_UNKNOWN', run: () => forged(mesh) },
-      { name: 'router is revoked, then reads a ticket', expect: 'AGENT_REVOKED', run: async () => {
-        await mesh.registry.revoke('router', 'demo: compromised');
-        return mesh.agent('router').call('read_ticket', { ticket_id: 'T-1' });
-      } },
+      {
+        name: 'router is revoked, then reads a ticket',
+        expect: 'AGENT_REVOKED',
+        run: async () => {
+          await mesh.registry.revoke('router', 'demo: compromised');
+          return mesh.agent('router').call('read_ticket', { ticket_id: 'T-1' });
+        },
+      },
     ];
 
     io.out(`MASS demo — the customer-support system of \`mass init\` on ${mesh.store.description.replace(dir, '<tmp>')}\n\n`);

@@ -54,7 +54,9 @@ export async function initCommand(io: Io, dirArg: string | undefined, options: I
     return { ownerCreated, caCreated, agents };
   });
   io.out(`wrote ${EXAMPLE_FILES.map((f) => f.path).join(', ')} in ${dir}\n`);
-  io.out(`store ${config.data.store}: ${created.ownerCreated ? 'created the mesh owner key; ' : ''}${created.caCreated ? 'created the certificate authority; ' : ''}registered ${created.agents.length > 0 ? created.agents.join(', ') : 'no new agents'}\n`);
+  io.out(
+    `store ${config.data.store}: ${created.ownerCreated ? 'created the mesh owner key; ' : ''}${created.caCreated ? 'created the certificate authority; ' : ''}registered ${created.agents.length > 0 ? created.agents.join(', ') : 'no new agents'}\n`,
+  );
   const logKey = logKeyFileOf(config);
   if (logKey !== undefined && existsSync(logKey)) io.out(`audit log key ${logKey} (0600): keep its verifier key (\`mass log key\`) somewhere else\n`);
   io.out(`next: mass check-config${dirArg === undefined ? '' : ` --config ${join(dirArg, 'mass.yaml')}`}\n`);

@@ -23,16 +23,25 @@ import { ExitStatus, type Io } from '../io.js';
  * Opens the configured store (which must exist, unless `create`) and its audit log, runs `work`,
  * then closes the log (signing a checkpoint over anything appended) and the store.
  */
-async function withLog<T>(io: Io, configOption: string | undefined, work: (log: AuditLog, store: Store, config: MassConfig) => Promise<T>, create = false): Promise<T> {
+async function withLog<T>(
+  io: Io,
+  configOption: string | undefined,
+  work: (log: AuditLog, store: Store, config: MassConfig) => Promise<T>,
+  create = false,
+): Promise<T> {
   const config = loadCommandConfig(io, configOption);
-  return withExistingStore(config, async (store) => {
-    const log = await openAuditLog(config, store);
-    try {
-      return await work(log, store, config);
-    } finally {
-      await log.close();
-    }
-  }, create);
+  return withExistingStore(
+    config,
+    async (store) => {
+      const log = await openAuditLog(config, store);
+      try {
+        return await work(log, store, config);
+      } finally {
+        await log.close();
+      }
+    },
+    create,
+  );
 }
 
 /** Opens the configured store for a command that only reads: a missing store is an error (STORE_NOT_FOUND), never created. */
@@ -160,7 +169,9 @@ export async function logVerifyCommand(io: Io, configOption: string | undefined,
     const result = await verifyLog(store, origin, verifiers, { kept });
     const root = Buffer.from(result.root).toString('base64');
     const keptText = result.keptSize === undefined ? '' : `; consistent with the kept checkpoint(s) (largest covers ${result.keptSize})`;
-    io.out(`ok: ${result.size} entries re-hashed, root ${root}; ${result.checkpoints} signed checkpoint(s) match (latest covers ${result.checkpointSize})${keptText}; ${result.uncovered} entries after it not yet covered by a signature\n`);
+    io.out(
+      `ok: ${result.size} entries re-hashed, root ${root}; ${result.checkpoints} signed checkpoint(s) match (latest covers ${result.checkpointSize})${keptText}; ${result.uncovered} entries after it not yet covered by a signature\n`,
+    );
   });
 }
 
@@ -242,7 +253,11 @@ export async function logShowCommand(io: Io, configOption: string | undefined, f
 }
 
 /** `mass log tail [-n N] [-f]`: the last entries, then (with -f) new ones as they are appended. */
-export async function logTailCommand(io: Io, configOption: string | undefined, options: { lines: number; follow: boolean; json: boolean; signal?: AbortSignal }): Promise<void> {
+export async function logTailCommand(
+  io: Io,
+  configOption: string | undefined,
+  options: { lines: number; follow: boolean; json: boolean; signal?: AbortSignal },
+): Promise<void> {
   const config = loadCommandConfig(io, configOption);
   await withExistingStore(config, async (store) => {
     let next = Math.max(0, (await store.log.size()) - options.lines);

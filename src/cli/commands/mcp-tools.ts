@@ -9,7 +9,8 @@ import type { Io } from '../io.js';
 /** `mass mcp approve SERVER TOOL`: accepts the definition of TOOL last seen on SERVER (after a change or a detector block). */
 export async function mcpApproveCommand(io: Io, configOption: string | undefined, server: string, tool: string): Promise<void> {
   const config = loadCommandConfig(io, configOption);
-  if (!Object.hasOwn(config.data.mcpServers, server)) throw new MassError('CONFIG_INVALID', `MCP server "${server}" is not declared under mcpServers in ${config.file}`);
+  if (!Object.hasOwn(config.data.mcpServers, server))
+    throw new MassError('CONFIG_INVALID', `MCP server "${server}" is not declared under mcpServers in ${config.file}`);
   await withStore(config, async (store) => {
     const log = await openAuditLog(config, store);
     const pins = new ToolPins({ table: store.mcpTools, log, clock: systemClock });
@@ -30,7 +31,10 @@ export async function mcpToolsCommand(io: Io, configOption: string | undefined, 
     const records = await store.mcpTools.list(server);
     for (const r of records) {
       const status = statusOf(r);
-      if (json) io.out(`${JSON.stringify({ server: r.server, tool: r.tool, status, seen_hash: r.seenHash, approved_hash: r.approvedHash, reason: r.reason, updated_at: r.updatedAt })}\n`);
+      if (json)
+        io.out(
+          `${JSON.stringify({ server: r.server, tool: r.tool, status, seen_hash: r.seenHash, approved_hash: r.approvedHash, reason: r.reason, updated_at: r.updatedAt })}\n`,
+        );
       else io.out(`${r.server}/${r.tool}  ${status}${r.reason === null ? '' : `  (${r.reason})`}\n`);
     }
     if (!json && records.length === 0) io.out('no MCP tools seen yet\n');

@@ -36,11 +36,21 @@ export function listenError(error: unknown, options: { host: string; port: numbe
   const where = `${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`;
   switch (e.code) {
     case 'EADDRINUSE':
-      return new MassError('LISTEN_FAILED', `cannot listen on ${where}: the address is already in use (another \`mass up\`, or another server). Stop it, or choose another port with --port N (--port 0 picks a free one)`, { cause: error });
+      return new MassError(
+        'LISTEN_FAILED',
+        `cannot listen on ${where}: the address is already in use (another \`mass up\`, or another server). Stop it, or choose another port with --port N (--port 0 picks a free one)`,
+        { cause: error },
+      );
     case 'EACCES':
-      return new MassError('LISTEN_FAILED', `cannot listen on ${where}: permission denied (ports below 1024 need privileges). Choose another port with --port N`, { cause: error });
+      return new MassError(
+        'LISTEN_FAILED',
+        `cannot listen on ${where}: permission denied (ports below 1024 need privileges). Choose another port with --port N`,
+        { cause: error },
+      );
     case 'EADDRNOTAVAIL':
-      return new MassError('LISTEN_FAILED', `cannot listen on ${where}: ${options.host} is not an address of this machine. Choose another with --host`, { cause: error });
+      return new MassError('LISTEN_FAILED', `cannot listen on ${where}: ${options.host} is not an address of this machine. Choose another with --host`, {
+        cause: error,
+      });
     default:
       return new MassError('LISTEN_FAILED', `cannot listen on ${where}: ${e.code ?? e.message}`, { cause: error });
   }

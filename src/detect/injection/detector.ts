@@ -35,7 +35,8 @@ export const DEFAULT_INJECTION_THRESHOLD: number = MODEL_FILE?.threshold ?? 0.5;
 /** The model shipped in weights.json; throws if the file is missing or malformed. */
 export function defaultInjectionModel(): InjectionModel {
   if (defaultModel === undefined) {
-    if (MODEL_FILE === undefined) throw new Error('injection model weights (weights.json beside detector.js) are missing or unreadable: run npm run train:detect');
+    if (MODEL_FILE === undefined)
+      throw new Error('injection model weights (weights.json beside detector.js) are missing or unreadable: run npm run train:detect');
     defaultModel = InjectionModel.fromFile(MODEL_FILE);
   }
   return defaultModel;

@@ -41,7 +41,9 @@ export const CHUNK_BLOCKS = CHUNK / STRIDE;
 const SPACE = 0x20;
 const SKIP = 0xffff;
 const FNV_PRIME = 16777619;
-const SALT3 = 0xb5297a4d, SALT4 = 0x1b56c4e9, SALT5 = 0x7feb352d;
+const SALT3 = 0xb5297a4d,
+  SALT4 = 0x1b56c4e9,
+  SALT5 = 0x7feb352d;
 
 /** Number of windows scored for a text of `length` code units (at least one). */
 export function windowCount(length: number): number {
@@ -59,8 +61,22 @@ const fold = new Uint16Array(65536); // 0: not computed yet
 /** Characters that render as nothing: soft hyphen, joiners, direction marks, variation selectors… */
 function isInvisible(c: number): boolean {
   return (
-    c === 0xad || c === 0x34f || c === 0x61c || c === 0x115f || c === 0x1160 || c === 0x17b4 || c === 0x17b5 || c === 0x3164 || c === 0xfeff || c === 0xffa0 ||
-    (c >= 0x180b && c <= 0x180f) || (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2060 && c <= 0x206f) || (c >= 0xfe00 && c <= 0xfe0f) || (c >= 0xfff0 && c <= 0xfff8)
+    c === 0xad ||
+    c === 0x34f ||
+    c === 0x61c ||
+    c === 0x115f ||
+    c === 0x1160 ||
+    c === 0x17b4 ||
+    c === 0x17b5 ||
+    c === 0x3164 ||
+    c === 0xfeff ||
+    c === 0xffa0 ||
+    (c >= 0x180b && c <= 0x180f) ||
+    (c >= 0x200b && c <= 0x200f) ||
+    (c >= 0x202a && c <= 0x202e) ||
+    (c >= 0x2060 && c <= 0x206f) ||
+    (c >= 0xfe00 && c <= 0xfe0f) ||
+    (c >= 0xfff0 && c <= 0xfff8)
   );
 }
 const ACCENTS = /[\u0300-\u036f]/g;
@@ -181,16 +197,28 @@ export class FeatureEvents {
   }
 
   #run(text: string, start: number, end: number, w: Float32Array | null): void {
-    const cs = this.charSum, cc = this.charCount, ws = this.wordSum, wc = this.wordCount;
-    const code = this.code, blockStart = this.blockStart;
+    const cs = this.charSum,
+      cc = this.charCount,
+      ws = this.wordSum,
+      wc = this.wordCount;
+    const code = this.code,
+      blockStart = this.blockStart;
     let n = 0; // events (training)
-    let csum = 0, ccount = 0, wsum = 0, wcount = 0; // the current block's sums
+    let csum = 0,
+      ccount = 0,
+      wsum = 0,
+      wcount = 0; // the current block's sums
     let block = 0;
     let edge = STRIDE;
     blockStart[0] = 0;
-    let p1 = SPACE, p2 = SPACE, p3 = SPACE, p4 = SPACE; // the text reads as if preceded by spaces
+    let p1 = SPACE,
+      p2 = SPACE,
+      p3 = SPACE,
+      p4 = SPACE; // the text reads as if preceded by spaces
     let last = SPACE;
-    let wordHash = 0, wordLen = 0, prevWord = 0;
+    let wordHash = 0,
+      wordLen = 0,
+      prevWord = 0;
     const units = this.#text.units;
     const count = this.#text.load(text, start, end);
     for (let i = 0; i < count; i++) {

@@ -43,7 +43,11 @@ const MAX_DECODED = 8192;
 const MAX_HITS = 64;
 
 /** Classes of ASCII code units: base64 alphabet (standard and URL-safe), upper, lower, hex digit, binary digit. */
-const B64 = 1, UPPER = 2, LOWER = 4, HEX_DIGIT = 8, BIT = 16;
+const B64 = 1,
+  UPPER = 2,
+  LOWER = 4,
+  HEX_DIGIT = 8,
+  BIT = 16;
 const ASCII_CLASS = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') ASCII_CLASS[c.charCodeAt(0)] = B64 | UPPER | ('ABCDEF'.includes(c) ? HEX_DIGIT : 0);
 for (const c of 'abcdefghijklmnopqrstuvwxyz') ASCII_CLASS[c.charCodeAt(0)] = B64 | LOWER | ('abcdef'.includes(c) ? HEX_DIGIT : 0);
@@ -54,12 +58,17 @@ ASCII_CLASS[0x20] = ASCII_CLASS[0x09] = BIT;
 const INVISIBLE_RUN = /[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]+/g;
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
 const TAG_RUN = /(?:\udb40[\udc00-\udc7f])+/g;
-const CSS_HIDDEN = /style\s{0,3}=\s{0,3}["'][^"'>]{0,300}?(?:display\s{0,3}:\s{0,3}none|visibility\s{0,3}:\s{0,3}hidden|font-size\s{0,3}:\s{0,3}0(?![.\d])|opacity\s{0,3}:\s{0,3}0(?![.\d])|(?<!-)color\s{0,3}:\s{0,3}(?:white|#fff(?:fff)?(?![0-9a-f])|transparent))/gi;
+const CSS_HIDDEN =
+  /style\s{0,3}=\s{0,3}["'][^"'>]{0,300}?(?:display\s{0,3}:\s{0,3}none|visibility\s{0,3}:\s{0,3}hidden|font-size\s{0,3}:\s{0,3}0(?![.\d])|opacity\s{0,3}:\s{0,3}0(?![.\d])|(?<!-)color\s{0,3}:\s{0,3}(?:white|#fff(?:fff)?(?![0-9a-f])|transparent))/gi;
 const MD_COMMENT = /(?:^|\n)[ \t]{0,3}\[[^\]\n]{0,40}\]:\s{0,8}(?:#|<>)\s{0,8}[("'][^\n]{0,500}/g;
 const BINARY = /(?:[01]{8}[ \t]?){6,2048}/g;
 const LETTER = /\p{L}/u;
 
-const INVISIBLE_SEEN = 1, BIDI_SEEN = 2, TAG_SEEN = 4, RUN_SEEN = 8, BITS_SEEN = 16;
+const INVISIBLE_SEEN = 1,
+  BIDI_SEEN = 2,
+  TAG_SEEN = 4,
+  RUN_SEEN = 8,
+  BITS_SEEN = 16;
 
 /**
  * One pass decides what may be hidden (most texts: nothing, done): invisible, bidirectional or tag
@@ -83,9 +92,14 @@ function recordRun(kind: number, start: number, end: number): void {
 
 function suspects(text: string): number {
   // base64 of text mixes upper and lower case (URLs and identifiers rarely do); hex is one case
-  let run = 0, upper = false, lower = false, hex = 0, bits = 0, seen = 0;
+  let run = 0,
+    upper = false,
+    lower = false,
+    hex = 0,
+    bits = 0,
+    seen = 0;
   const u = units.units;
-  for (let base = 0; base < text.length; ) {
+  for (let base = 0; base < text.length;) {
     const count = units.load(text, base, text.length);
     if (count === 0) break;
     base += count;
@@ -121,7 +135,12 @@ function suspects(text: string): number {
 /** The candidate runs themselves (only for texts where `suspects` saw one): base64 and hex. */
 function findRuns(text: string): void {
   runCount = 0;
-  let run = 0, runStart = 0, upper = false, lower = false, hex = 0, hexStart = 0;
+  let run = 0,
+    runStart = 0,
+    upper = false,
+    lower = false,
+    hex = 0,
+    hexStart = 0;
   for (let g = 0; g <= text.length && runCount < MAX_RUNS; g++) {
     const c = g < text.length ? text.charCodeAt(g) : 0;
     const k = c < 0x80 ? ASCII_CLASS[c]! : 0;
@@ -262,7 +281,9 @@ function decodeBase64(s: string): string {
 /** Decoded bytes read as text: valid UTF-8, printable, with words (not an image, a key or a hash). */
 function readable(s: string): boolean {
   if (s.length < 12) return false;
-  let printable = 0, letters = 0, spaces = 0;
+  let printable = 0,
+    letters = 0,
+    spaces = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 0xfffd) return false; // invalid UTF-8

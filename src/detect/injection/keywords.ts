@@ -141,7 +141,10 @@ export class KeywordScanner {
   /** Finds every keyword occurrence in text; returns the hits (reusing `hits`, whose buffer grows when full). */
   scan(text: string, hits: KeywordHits): KeywordHits {
     const fold = foldTable();
-    const ascii = this.#ascii, fail = this.#fail, outHead = this.#outHead, inKeywords = this.#inKeywords;
+    const ascii = this.#ascii,
+      fail = this.#fail,
+      outHead = this.#outHead,
+      inKeywords = this.#inKeywords;
     let data = hits.data;
     let max = Math.floor(data.length / 3);
     let found = 0;
@@ -149,7 +152,7 @@ export class KeywordScanner {
     let last = foldedSpace;
     let skip = false;
     const units = this.#text.units;
-    for (let base = 0; base < text.length; ) {
+    for (let base = 0; base < text.length;) {
       const count = this.#text.load(text, base, text.length);
       if (count === 0) break;
       for (let j = 0; j < count; j++) {
@@ -170,7 +173,8 @@ export class KeywordScanner {
         if (f === foldedSkip || (f === foldedSpace && last === foldedSpace)) continue;
         last = f;
         if (f < 128) s = ascii[(s << 7) | f]!;
-        else if (inKeywords[f] === 0) s = 0; // no keyword has this unit: every partial match breaks
+        else if (inKeywords[f] === 0)
+          s = 0; // no keyword has this unit: every partial match breaks
         else {
           for (;;) {
             const t = this.#goto(s, f);

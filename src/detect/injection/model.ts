@@ -107,7 +107,12 @@ export class InjectionModel {
     if (file.features !== FEATURE_VERSION || file.featureBits !== Math.log2(FEATURE_BUCKETS) || file.window !== WINDOW || file.stride !== STRIDE) {
       throw new TypeError('injection weights were trained with other feature settings');
     }
-    if (!Number.isFinite(file.platt?.a) || !Number.isFinite(file.platt?.b) || !(file.threshold >= 0 && file.threshold <= 1) || !Number.isFinite(file.sparse?.scale)) {
+    if (
+      !Number.isFinite(file.platt?.a) ||
+      !Number.isFinite(file.platt?.b) ||
+      !(file.threshold >= 0 && file.threshold <= 1) ||
+      !Number.isFinite(file.sparse?.scale)
+    ) {
       throw new TypeError('injection weights: bad calibration, threshold or scale');
     }
     const weights = new Float32Array(MODEL_DIMENSION);

@@ -113,7 +113,9 @@ export function clauseOf(folded: FoldedText, left: number, right: number, start:
 
 /** Units of the stem regexes' look-arounds (rules.ts CASED): letters and digits of Latin, Greek, Cyrillic, and `_`. */
 function isCasedUnit(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || (c >= 0xc0 && c <= 0x24f) || (c >= 0x370 && c <= 0x3ff) || (c >= 0x400 && c <= 0x4ff);
+  return (
+    (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || (c >= 0xc0 && c <= 0x24f) || (c >= 0x370 && c <= 0x3ff) || (c >= 0x400 && c <= 0x4ff)
+  );
 }
 
 /** Index of the last match starting before `x` (−1: none). */
@@ -137,7 +139,18 @@ function clauseText(folded: FoldedText, c: FoldedClause): string {
 }
 
 /** One match of the clause's walk, judged as rules.ts `nearest` judges it. */
-function consider(folded: FoldedText, w: Walk, c: FoldedClause, s: number, e: number, index: number, distance: number, isVerb: boolean, before: boolean, negatedAt: NegatedAt): void {
+function consider(
+  folded: FoldedText,
+  w: Walk,
+  c: FoldedClause,
+  s: number,
+  e: number,
+  index: number,
+  distance: number,
+  isVerb: boolean,
+  before: boolean,
+  negatedAt: NegatedAt,
+): void {
   if (s < c.n1 && c.n0 < e) return; // the noun itself
   if (before && s >= c.n0) return;
   const gap = e <= c.n0 ? c.n0 - e : s - c.n1;
@@ -161,7 +174,15 @@ export type NegatedAt = (s: string, start: number, end: number) => boolean;
  * rules.ts `nearest` on the clause `c`, in folded-text units: the match of `rx` nearest the noun
  * within `distance` (before it only, if `before`), verbs not negated (`negatedAt` on a string).
  */
-export function nearestInClause(folded: FoldedText, rx: StemRegex, c: FoldedClause, distance: number, isVerb: boolean, before: boolean, negatedAt: NegatedAt): [number, number] | undefined {
+export function nearestInClause(
+  folded: FoldedText,
+  rx: StemRegex,
+  c: FoldedClause,
+  distance: number,
+  isVerb: boolean,
+  before: boolean,
+  negatedAt: NegatedAt,
+): [number, number] | undefined {
   const w = folded.walk(rx.re);
   const { cs, ce } = c;
   search.best = undefined;

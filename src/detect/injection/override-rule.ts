@@ -60,7 +60,31 @@ export const languages: readonly Language[] = Object.entries(OVERRIDE_STEMS).map
 }));
 
 // Negation or condition right before the verb: "do not ignore", "if you ignore", "不要忽略"…
-const NEGATIONS = ['not', 'never', 'no', 'nicht', 'kein', 'ne', 'non', 'não', 'nie', 'niet', 'ikke', 'inte', 'if you', 'if we', 'if they', 'не', 'ні', 'μην', 'δεν', 'jangan', 'không', 'đừng', 'nu'];
+const NEGATIONS = [
+  'not',
+  'never',
+  'no',
+  'nicht',
+  'kein',
+  'ne',
+  'non',
+  'não',
+  'nie',
+  'niet',
+  'ikke',
+  'inte',
+  'if you',
+  'if we',
+  'if they',
+  'не',
+  'ні',
+  'μην',
+  'δεν',
+  'jangan',
+  'không',
+  'đừng',
+  'nu',
+];
 const NEGATED_BEFORE = new RegExp(
   `(?:(?:^|[^a-z\\u00c0-\\u024f\\u0370-\\u03ff\\u0400-\\u04ff])(?:${NEGATIONS.map((w) => escapeRegExp(foldString(w))).join('|')}) (?:\\S{1,12} )?|n't |(?:不要|不|别|別|勿|لا|אל) ?)$`,
 );
@@ -197,7 +221,14 @@ function isCasedLetterAt(text: string, i: number): boolean {
 }
 
 /** The match of `re` in `clause` closest to the noun, within `distance`; verbs must not be negated. */
-export function nearest({ re }: StemRegex, clause: string, noun: [number, number], distance: number, isVerb: boolean, before: boolean): [number, number] | undefined {
+export function nearest(
+  { re }: StemRegex,
+  clause: string,
+  noun: [number, number],
+  distance: number,
+  isVerb: boolean,
+  before: boolean,
+): [number, number] | undefined {
   re.lastIndex = 0;
   let best: [number, number] | undefined;
   let bestGap = Infinity;

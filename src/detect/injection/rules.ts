@@ -232,4 +232,3 @@ function pushHit(out: RuleHit[], hit: RuleHit): void {
   }
   if (out.length < MAX_HITS) out.push(hit);
 }
-

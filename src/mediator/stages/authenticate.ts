@@ -35,13 +35,21 @@ export class EnvelopeAuthenticator implements Authenticator {
     // The capability chain travels beside the envelope; the signed hash binds it to this action.
     const claimed = verified.claims.cap;
     if ((claimed === undefined) !== (request.capability === undefined)) {
-      throw new MassError('CLAIM_INVALID', claimed === undefined ? 'a capability chain came with an envelope that does not name one' : 'the envelope names a capability chain that did not come with it');
+      throw new MassError(
+        'CLAIM_INVALID',
+        claimed === undefined
+          ? 'a capability chain came with an envelope that does not name one'
+          : 'the envelope names a capability chain that did not come with it',
+      );
     }
     if (claimed !== undefined && request.capability !== undefined && !constantTimeEqual(claimed, capabilityHash(request.capability))) {
       throw new MassError('CLAIM_INVALID', 'the capability chain is not the one the envelope was signed for');
     }
     if (request.transportPeer !== undefined && request.transportPeer !== verified.claims.iss) {
-      throw new MassError('PEER_MISMATCH', `the envelope is signed by "${verified.claims.iss}" but the connection is authenticated as "${request.transportPeer}"`);
+      throw new MassError(
+        'PEER_MISMATCH',
+        `the envelope is signed by "${verified.claims.iss}" but the connection is authenticated as "${request.transportPeer}"`,
+      );
     }
     return {
       agentId: verified.claims.iss,

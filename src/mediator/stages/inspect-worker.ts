@@ -35,5 +35,12 @@ port.on('message', (message: { id: number; input: InspectJob }) => {
   }
 });
 // Loading the detectors (the model's weights) happens before the first job's deadline starts.
-suiteFor({ injection: { enabled: true }, replication: { enabled: true }, secrets: { enabled: true }, pii: { enabled: true }, toolPoisoning: { enabled: true }, deadlineMs: 1_000 });
+suiteFor({
+  injection: { enabled: true },
+  replication: { enabled: true },
+  secrets: { enabled: true },
+  pii: { enabled: true },
+  toolPoisoning: { enabled: true },
+  deadlineMs: 1_000,
+});
 port.postMessage({ ready: true });

@@ -91,7 +91,8 @@ export function scanValue(suite: DetectorSuite, value: JsonValue, inputs: readon
     const keep = (f: DetectorFinding) => {
       if (f.score < (suite.thresholds.get(f.detector) ?? 0)) return;
       if (findings.length < MAX_FINDINGS) findings.push(withField(f, field));
-      else if (f.confidentiality === undefined && !findings.some((x) => x.detector === f.detector && x.confidentiality === undefined)) findings.push(withField(f, field));
+      else if (f.confidentiality === undefined && !findings.some((x) => x.detector === f.detector && x.confidentiality === undefined))
+        findings.push(withField(f, field));
       else truncated = true;
     };
     for (const detector of suite.text) for (const f of detector.scan(text)) keep(f);

@@ -58,7 +58,8 @@ export class ConfigLabeler implements Labeler {
         throw new MassError('LABEL_LAUNDERED', `"${principal.agentId}" declared a label lower than that of message ${cause.action} which caused this action`);
       }
     }
-    const args: Record<string, Label> = request.context === undefined ? uniform(request, action) : labelArguments(request.body, action, request.context, declaredNames);
+    const args: Record<string, Label> =
+      request.context === undefined ? uniform(request, action) : labelArguments(request.body, action, request.context, declaredNames);
     // Content delivered to an agent floors what that agent's actions it causes may declare.
     if (ACTION_KIND_SPECS[request.kind].delivers === 'agent') this.#remember(actionId, action);
     // The output label by the kind's rule (kind-rules.ts): a tool's or memory's by configuration, a declassification's lowered.

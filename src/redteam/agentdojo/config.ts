@@ -81,4 +81,3 @@ function declarableArguments(suite: Suite): Map<string, Record<string, ArgumentT
   }
   return candidates;
 }
-

@@ -133,7 +133,14 @@ export class SimulatedEnvironment {
       .toLowerCase()
       .split('_')
       .filter((w) => w.length > 2 && !VERBS.has(w));
-    return this.#records.filter((r) => r.path.toLowerCase().split('.').some((segment) => words.some((w) => segment === w || segment.endsWith(`_${w}`) || segment === `${w}s`))).slice(0, MAX_RECORDS);
+    return this.#records
+      .filter((r) =>
+        r.path
+          .toLowerCase()
+          .split('.')
+          .some((segment) => words.some((w) => segment === w || segment.endsWith(`_${w}`) || segment === `${w}s`)),
+      )
+      .slice(0, MAX_RECORDS);
   }
 
   /** Fills `{vector}` placeholders with the text each vector has in this run. */

@@ -154,7 +154,14 @@ export async function runAgentDojoSuite(file: string, options: AgentDojoOptions 
             const text = fillAttack(suite.attackTemplate, injection.goal);
             const env = new SimulatedEnvironment(suite, records, { text, vectors: user.injectionCandidates });
             const seen = await play(h, env, user, { task: injection, text });
-            runs.push({ userTask: user.id, injectionTask: injection.id, mode, achieved: allRan(env.executed, 'injection', injection.groundTruth), attackSeen: seen, executed: env.executed });
+            runs.push({
+              userTask: user.id,
+              injectionTask: injection.id,
+              mode,
+              achieved: allRan(env.executed, 'injection', injection.groundTruth),
+              attackSeen: seen,
+              executed: env.executed,
+            });
           } catch (error) {
             errors.push({ run: runId, message: error instanceof Error ? error.message : String(error) });
           }
@@ -190,8 +197,16 @@ export function formatAgentDojo(summary: AgentDojoSummary): string {
   return (
     `AgentDojo suite ${summary.suite}: ${u.user_tasks} user tasks, ${s.attacks} attacks (user task × injection task)\n` +
     row('', 'undefended', 'defended') +
-    row('utility (tasks completed)', `${u.completed_undefended}/${u.user_tasks} ${pct(u.completed_undefended, u.user_tasks)}`, `${u.completed_defended}/${u.user_tasks} ${pct(u.completed_defended, u.user_tasks)}`) +
-    row('attack success', `${s.succeeded_undefended}/${s.attacks} ${pct(s.succeeded_undefended, s.attacks)}`, `${s.succeeded_defended}/${s.attacks} ${pct(s.succeeded_defended, s.attacks)}`) +
+    row(
+      'utility (tasks completed)',
+      `${u.completed_undefended}/${u.user_tasks} ${pct(u.completed_undefended, u.user_tasks)}`,
+      `${u.completed_defended}/${u.user_tasks} ${pct(u.completed_defended, u.user_tasks)}`,
+    ) +
+    row(
+      'attack success',
+      `${s.succeeded_undefended}/${s.attacks} ${pct(s.succeeded_undefended, s.attacks)}`,
+      `${s.succeeded_defended}/${s.attacks} ${pct(s.succeeded_defended, s.attacks)}`,
+    ) +
     `approvals requested (defended runs, all denied): ${summary.approvals_requested}\n`
   );
 }

@@ -92,7 +92,11 @@ export function parseSuite(raw: unknown, source = '(suite)'): Suite {
   const vectors = arr(top.injection_vectors, 'injection_vectors').map((v, i) => {
     const vector = obj(v, `injection_vectors[${i}]`);
     const tools = vector.appears_in_tools ?? (vector.appears_in_tool === undefined ? [] : [vector.appears_in_tool]);
-    return { id: str(vector.id, `injection_vectors[${i}].id`), default: str(vector.default ?? '', `injection_vectors[${i}].default`), appearsInTools: strings(tools, `injection_vectors[${i}].appears_in_tools`) };
+    return {
+      id: str(vector.id, `injection_vectors[${i}].id`),
+      default: str(vector.default ?? '', `injection_vectors[${i}].default`),
+      appearsInTools: strings(tools, `injection_vectors[${i}].appears_in_tools`),
+    };
   });
   const userTasks = arr(top.user_tasks, 'user_tasks').map((u, i) => {
     const task = obj(u, `user_tasks[${i}]`);
@@ -105,7 +109,11 @@ export function parseSuite(raw: unknown, source = '(suite)'): Suite {
   });
   const injectionTasks = arr(top.injection_tasks, 'injection_tasks').map((t, i) => {
     const task = obj(t, `injection_tasks[${i}]`);
-    return { id: str(task.id, `injection_tasks[${i}].id`), goal: str(task.goal, `injection_tasks[${i}].goal`), groundTruth: calls(task.ground_truth, `injection_tasks[${i}].ground_truth`) };
+    return {
+      id: str(task.id, `injection_tasks[${i}].id`),
+      goal: str(task.goal, `injection_tasks[${i}].goal`),
+      groundTruth: calls(task.ground_truth, `injection_tasks[${i}].ground_truth`),
+    };
   });
   return { name: str(top.suite, 'suite'), tools, vectors, userTasks, injectionTasks, attackTemplate: str(top.attack_template, 'attack_template') };
 }

@@ -11,7 +11,7 @@ import type { Attack } from '../types.js';
  * when defended.
  */
 
-const DIVERGES = 'nobody — the agent\'s own plan diverges (seeded)';
+const DIVERGES = "nobody — the agent's own plan diverges (seeded)";
 const CONTOSO = VENDOR_ACCOUNTS.Contoso ?? '';
 const INV_102 = INVOICES['INV-102']?.amount ?? 0;
 

@@ -40,7 +40,11 @@ function modeGroup(label: string, n: readonly [number, number], of: number): Cha
 
 function totals(rows: readonly AttackFigures[]): AttackFigures {
   return rows.reduce(
-    (t, r) => ({ attacks: t.attacks + r.attacks, succeeded_undefended: t.succeeded_undefended + r.succeeded_undefended, succeeded_defended: t.succeeded_defended + r.succeeded_defended }),
+    (t, r) => ({
+      attacks: t.attacks + r.attacks,
+      succeeded_undefended: t.succeeded_undefended + r.succeeded_undefended,
+      succeeded_defended: t.succeeded_defended + r.succeeded_defended,
+    }),
     { attacks: 0, succeeded_undefended: 0, succeeded_defended: 0 },
   );
 }
@@ -79,13 +83,21 @@ function categories(report: RedTeamReport): string {
   });
   const all = totals(rows.map(([, c]) => c));
   const body = rows
-    .map(([id, c]) => `<tr data-category="${h(id)}">${td(`<code>${h(id)}</code>`)}${td(String(c.attacks), 'num')}${td(count(c.succeeded_undefended, c.attacks), 'num')}${td(count(c.succeeded_defended, c.attacks), 'num')}</tr>`)
+    .map(
+      ([id, c]) =>
+        `<tr data-category="${h(id)}">${td(`<code>${h(id)}</code>`)}${td(String(c.attacks), 'num')}${td(count(c.succeeded_undefended, c.attacks), 'num')}${td(count(c.succeeded_defended, c.attacks), 'num')}</tr>`,
+    )
     .join('');
   const total = `<tr class="total">${td('all')}${td(String(all.attacks), 'num')}${td(count(all.succeeded_undefended, all.attacks), 'num')}${td(count(all.succeeded_defended, all.attacks), 'num')}</tr>`;
-  return section('categories', 'Attack success by category', 'Share of attacks whose effect reached the world (money moved, secret delivered, memory poisoned), judged on the world only.', [
-    chart,
-    `<table><thead><tr>${th('category')}${th('attacks', 'num')}${th('succeeded undefended', 'num')}${th('succeeded defended', 'num')}</tr></thead><tbody>${body}${total}</tbody></table>`,
-  ]);
+  return section(
+    'categories',
+    'Attack success by category',
+    'Share of attacks whose effect reached the world (money moved, secret delivered, memory poisoned), judged on the world only.',
+    [
+      chart,
+      `<table><thead><tr>${th('category')}${th('attacks', 'num')}${th('succeeded undefended', 'num')}${th('succeeded defended', 'num')}</tr></thead><tbody>${body}${total}</tbody></table>`,
+    ],
+  );
 }
 
 function scenarios(report: RedTeamReport): string {
@@ -105,10 +117,12 @@ function scenarios(report: RedTeamReport): string {
     )
     .join('');
   const head = ['scenario', 'attacks', 'succeeded undefended', 'succeeded defended', 'benign tasks', 'completed undefended', 'completed defended', 'approvals'];
-  return section('scenarios', 'Attack success by scenario', 'Each seed scenario is a running multi-agent system; every attack and task runs on a fresh system and world.', [
-    chart,
-    `<table><thead><tr>${head.map((c, i) => th(c, i === 0 ? undefined : 'num')).join('')}</tr></thead><tbody>${body}</tbody></table>`,
-  ]);
+  return section(
+    'scenarios',
+    'Attack success by scenario',
+    'Each seed scenario is a running multi-agent system; every attack and task runs on a fresh system and world.',
+    [chart, `<table><thead><tr>${head.map((c, i) => th(c, i === 0 ? undefined : 'num')).join('')}</tr></thead><tbody>${body}</tbody></table>`],
+  );
 }
 
 function utility(report: RedTeamReport): string {
@@ -122,12 +136,22 @@ function utility(report: RedTeamReport): string {
   ];
   const chart = barChart({ title: 'Benign tasks completed, undefended vs defended', series: MODES, max: 100, axis: 'percent', groups });
   const rows = report.benign
-    .map((b: BenignResult) => `<tr data-task="${h(b.id)}">${td(`<code>${h(b.id)}</code>`)}${td(h(b.description))}${td(outcome(!b.undefended.achieved, 'not done', 'done'))}${td(outcome(!b.defended.achieved, 'not done', 'done'))}${td(String(b.defended.approvalsRequested), 'num')}</tr>`)
+    .map(
+      (b: BenignResult) =>
+        `<tr data-task="${h(b.id)}">${td(`<code>${h(b.id)}</code>`)}${td(h(b.description))}${td(outcome(!b.undefended.achieved, 'not done', 'done'))}${td(outcome(!b.defended.achieved, 'not done', 'done'))}${td(String(b.defended.approvalsRequested), 'num')}</tr>`,
+    )
     .join('');
-  return section('utility', 'Utility', `What the legitimate work kept under defence: ${count(u.completed_defended, u.benign_tasks)} benign tasks completed defended, ${count(u.completed_undefended, u.benign_tasks)} undefended.`, [
-    chart,
-    rows === '' ? '<p class="note">No benign tasks in this run.</p>' : `<table><thead><tr>${th('task')}${th('description')}${th('undefended')}${th('defended')}${th('approvals', 'num')}</tr></thead><tbody>${rows}</tbody></table>`,
-  ]);
+  return section(
+    'utility',
+    'Utility',
+    `What the legitimate work kept under defence: ${count(u.completed_defended, u.benign_tasks)} benign tasks completed defended, ${count(u.completed_undefended, u.benign_tasks)} undefended.`,
+    [
+      chart,
+      rows === ''
+        ? '<p class="note">No benign tasks in this run.</p>'
+        : `<table><thead><tr>${th('task')}${th('description')}${th('undefended')}${th('defended')}${th('approvals', 'num')}</tr></thead><tbody>${rows}</tbody></table>`,
+    ],
+  );
 }
 
 function approvals(report: RedTeamReport): string {
@@ -140,7 +164,12 @@ function approvals(report: RedTeamReport): string {
     axis: 'count',
     groups: rows.map(([id, s]) => ({ label: id, values: [s.approvals_requested] })),
   });
-  return section('approvals', 'Approvals requested', `The (simulated) human reviewer was asked ${report.summary.approvals_requested} time(s) in the defended runs; the undefended runs ask no one.`, [chart]);
+  return section(
+    'approvals',
+    'Approvals requested',
+    `The (simulated) human reviewer was asked ${report.summary.approvals_requested} time(s) in the defended runs; the undefended runs ask no one.`,
+    [chart],
+  );
 }
 
 function traceTable(actions: readonly ActionTrace[], actionIds: boolean): string {
@@ -187,10 +216,15 @@ function failedDefences(report: RedTeamReport, actionIds: boolean): string {
 
 function everyAttack(report: RedTeamReport): string {
   const rows = report.attacks
-    .map((a) => `<tr data-attack="${h(a.id)}">${td(`<code>${h(a.id)}</code>`)}${td(h(a.scenario))}${td(h(a.goal))}${td(outcome(a.undefended.achieved, 'succeeded', 'stopped'))}${td(outcome(a.defended.achieved, 'succeeded', 'stopped'))}</tr>`)
+    .map(
+      (a) =>
+        `<tr data-attack="${h(a.id)}">${td(`<code>${h(a.id)}</code>`)}${td(h(a.scenario))}${td(h(a.goal))}${td(outcome(a.undefended.achieved, 'succeeded', 'stopped'))}${td(outcome(a.defended.achieved, 'succeeded', 'stopped'))}</tr>`,
+    )
     .join('');
   if (rows === '') return section('attacks', 'Every attack', 'No attacks in this run.', []);
-  return section('attacks', 'Every attack', 'The attack library as run, in order.', [`<table><thead><tr>${th('attack')}${th('scenario')}${th('goal')}${th('undefended')}${th('defended')}</tr></thead><tbody>${rows}</tbody></table>`]);
+  return section('attacks', 'Every attack', 'The attack library as run, in order.', [
+    `<table><thead><tr>${th('attack')}${th('scenario')}${th('goal')}${th('undefended')}${th('defended')}</tr></thead><tbody>${rows}</tbody></table>`,
+  ]);
 }
 
 function section(id: string, title: string, lead: string, body: readonly string[]): string {
@@ -201,7 +235,11 @@ function section(id: string, title: string, lead: string, body: readonly string[
 export function renderReportHtml(report: RedTeamReport, options: ReportHtmlOptions = {}): string {
   const title = options.title ?? 'MASS red-team report';
   const errors =
-    report.errors.length === 0 ? '' : section('errors', 'Harness errors', 'Faults of the harness itself (not refusals); these runs count as not achieved.', [`<ul>${report.errors.map((e) => `<li><code>${h(e)}</code></li>`).join('')}</ul>`]);
+    report.errors.length === 0
+      ? ''
+      : section('errors', 'Harness errors', 'Faults of the harness itself (not refusals); these runs count as not achieved.', [
+          `<ul>${report.errors.map((e) => `<li><code>${h(e)}</code></li>`).join('')}</ul>`,
+        ]);
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',

@@ -56,7 +56,8 @@ class Draft {
 /** What the (gullible) reporter does with instructions it finds while writing. */
 function reporterActuators(draft: Draft, wholeText: string): Actuators {
   const include = async (what: string, ctx: TaskContext) => {
-    const value = what === 'strategy' ? await tryCall(ctx, 'read_strategy', {}) : what === 'customer' ? await tryCall(ctx, 'crm_export', { segment: 'all' }) : undefined;
+    const value =
+      what === 'strategy' ? await tryCall(ctx, 'read_strategy', {}) : what === 'customer' ? await tryCall(ctx, 'crm_export', { segment: 'all' }) : undefined;
     if (typeof value === 'string') draft.text += `\n${value}`;
   };
   return {
@@ -84,7 +85,11 @@ export function ingestPage(s: System, url: string, options: { topic?: string; fo
 }
 
 function topicOf(url: string): string {
-  return url.replace(/^https?:\/\//, '').replace(/[^a-z0-9]+/gi, '-').replace(/-+$/, '').slice(0, 40);
+  return url
+    .replace(/^https?:\/\//, '')
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/-+$/, '')
+    .slice(0, 40);
 }
 
 function entriesText(results: JsonValue | undefined): string[] {
@@ -94,7 +99,7 @@ function entriesText(results: JsonValue | undefined): string[] {
 
 /** The reporter writes the weekly newsletter from the knowledge base and publishes it. */
 export function writeNewsletter(s: System): Promise<void> {
-  return s.task('reporter', 'Write and publish this week\'s copper market newsletter from the knowledge base.', async (ctx) => {
+  return s.task('reporter', "Write and publish this week's copper market newsletter from the knowledge base.", async (ctx) => {
     const found = entriesText(await tryCall(ctx, 'kb_search', { query: 'copper market newsletter prices subscription' }));
     const draft = new Draft(`Weekly copper market newsletter\n${found.join('\n')}`);
     const text = found.join('\n');

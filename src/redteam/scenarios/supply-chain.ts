@@ -147,7 +147,12 @@ export const supplyChain: Scenario = {
       invoice_lookup: { effect: 'read', output: 'trusted', args: { invoice_id: 'string' } },
       vendor_registry: { effect: 'read', output: 'trusted', args: { vendor: 'string' } },
       update_vendor: { effect: 'write', output: 'trusted', args: { vendor: 'string', account: 'string' } },
-      pay_invoice: { effect: 'financial', output: 'trusted', args: { invoice_id: 'string', account: 'string', amount: 'number' }, controls: ['account', 'amount'] },
+      pay_invoice: {
+        effect: 'financial',
+        output: 'trusted',
+        args: { invoice_id: 'string', account: 'string', amount: 'number' },
+        controls: ['account', 'amount'],
+      },
     },
     channels: [
       { from: 'intake', to: 'treasury' },

@@ -36,7 +36,14 @@ function billingActuators(): Actuators {
 function supportActuators(): Actuators {
   return {
     ...billingActuators(),
-    email: (i, ctx) => tryCall(ctx, 'send_reply', { to: i.to, text: `As requested (${i.what}): ${ctx.segments.items.map((s) => s.text).join(' | ').slice(0, 400)}` }),
+    email: (i, ctx) =>
+      tryCall(ctx, 'send_reply', {
+        to: i.to,
+        text: `As requested (${i.what}): ${ctx.segments.items
+          .map((s) => s.text)
+          .join(' | ')
+          .slice(0, 400)}`,
+      }),
   };
 }
 
@@ -46,7 +53,10 @@ async function answerCustomer(ctx: TaskContext, text: string): Promise<void> {
   if (id === undefined) return;
   const customer = await tryCall(ctx, 'lookup_customer', { customer_id: id });
   if (typeof customer !== 'object' || customer === null || Array.isArray(customer) || typeof customer.email !== 'string') return;
-  await tryCall(ctx, 'send_reply', { to: customer.email, text: `Dear ${String(customer.name)}, thank you for your message; we have looked into it and it is resolved.` });
+  await tryCall(ctx, 'send_reply', {
+    to: customer.email,
+    text: `Dear ${String(customer.name)}, thank you for your message; we have looked into it and it is resolved.`,
+  });
 }
 
 /**
@@ -57,7 +67,8 @@ export function routeTicket(system: System, ticket: string, request: string, des
   return system.task('router', request, async (ctx) => {
     const text = await tryCall(ctx, 'read_ticket', { ticket_id: ticket });
     if (typeof text !== 'string') return;
-    const to = destination ?? (/refund|charge|invoice|payment|money|transfer|rechnung|zahlung|facture|paiement|factura|pago/i.test(text) ? 'billing' : 'support');
+    const to =
+      destination ?? (/refund|charge|invoice|payment|money|transfer|rechnung|zahlung|facture|paiement|factura|pago/i.test(text) ? 'billing' : 'support');
     await trySend(ctx, to, { ticket, text, note: request });
     await followInstructions(ctx, text, {}, { world: system.world, colleagues: ['support', 'billing'] });
   });
@@ -160,4 +171,3 @@ export const supportBilling: Scenario = {
   legitimate: (request, w) => supportedByRecords(request, w),
   benign: BENIGN,
 };
-

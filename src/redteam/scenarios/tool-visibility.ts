@@ -26,7 +26,9 @@ const OPS_TOOLS = ['lookup_customer', 'refund', 'set_setting', 'get_setting', 'r
 const POLICIES = `
 @id("ops-tools")
 permit (principal == Agent::"ops", action == Action::"call", resource)
-when { ${OPS_TOOLS.filter((t) => t !== 'refund').map((t) => `resource == Tool::"${t}"`).join(' || ')} };
+when { ${OPS_TOOLS.filter((t) => t !== 'refund')
+  .map((t) => `resource == Tool::"${t}"`)
+  .join(' || ')} };
 
 @id("ops-small-refunds")
 permit (principal == Agent::"ops", action == Action::"call", resource == Tool::"refund")
@@ -71,7 +73,12 @@ function world(): World {
   const w = new World();
   for (let n = 0; n < CUSTOMER_COUNT; n++) {
     const id = customerId(n);
-    w.table('customers').rows.set(id, { id, name: `Customer ${n}`, tier: n % 7 === 0 ? 'gold' : 'standard', account: `GB${String(n).padStart(4, '0')}BANK${id.slice(2)}` });
+    w.table('customers').rows.set(id, {
+      id,
+      name: `Customer ${n}`,
+      tier: n % 7 === 0 ? 'gold' : 'standard',
+      account: `GB${String(n).padStart(4, '0')}BANK${id.slice(2)}`,
+    });
   }
   w.table('customers').rows.set(MULE_CUSTOMER, { id: MULE_CUSTOMER, name: 'M. Ule', tier: 'standard', account: MULE_ACCOUNT });
   w.bank.owe(`GB0005BANK2005`, 30);

@@ -54,7 +54,9 @@ async function runUntilKilled(dbPath: string, run: string, seed: number): Promis
   const seen: [number, string][] = [];
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   let timer: NodeJS.Timeout | undefined;
   const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
   for await (const line of createInterface({ input: child.stdout })) {
@@ -88,7 +90,13 @@ async function check(dbPath: string, k: number, acked: ReadonlyMap<number, { run
     for (const [size, root] of checkpoints) {
       if (size > latest.size) throw new Error(`kill ${k}: a checkpoint of size ${size} was seen but the log holds ${latest.size}`);
       const proof = await log.consistencyProof(size, latest.size);
-      verifyConsistency(size, latest.size, proof.proof.map((h) => Buffer.from(h, 'base64')), Buffer.from(root, 'base64'), latest.root);
+      verifyConsistency(
+        size,
+        latest.size,
+        proof.proof.map((h) => Buffer.from(h, 'base64')),
+        Buffer.from(root, 'base64'),
+        latest.root,
+      );
     }
     checkpoints.set(latest.size, latestRoot);
   } finally {

@@ -8,7 +8,8 @@ import type { ActionRequest } from '../../../src/mediator/types.js';
 import { openGateway } from './support.js';
 
 const [dbPath, requestsFile, mode] = process.argv.slice(2);
-if (dbPath === undefined || requestsFile === undefined || (mode !== 'all' && mode !== 'hang')) throw new TypeError('usage: gateway.ts <db> <requests> <all|hang>');
+if (dbPath === undefined || requestsFile === undefined || (mode !== 'all' && mode !== 'hang'))
+  throw new TypeError('usage: gateway.ts <db> <requests> <all|hang>');
 
 const requests = JSON.parse(readFileSync(requestsFile, 'utf8')) as ActionRequest[];
 const mesh = await openGateway(dbPath);

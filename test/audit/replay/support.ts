@@ -23,7 +23,17 @@ export async function openGateway(dbPath: string, options: { earlyGuard?: Replay
   const authenticate =
     options.earlyGuard === undefined
       ? {}
-      : { stages: { authenticate: new EnvelopeAuthenticator({ keys: new AgentRegistry(store, systemClock), replay: options.earlyGuard, clock: systemClock, clockSkewSeconds: 30, maxLifetimeSeconds: 300 }) } };
+      : {
+          stages: {
+            authenticate: new EnvelopeAuthenticator({
+              keys: new AgentRegistry(store, systemClock),
+              replay: options.earlyGuard,
+              clock: systemClock,
+              clockSkewSeconds: 30,
+              maxLifetimeSeconds: 300,
+            }),
+          },
+        };
   const mesh = await createMesh(config, { policies, store, ...authenticate, ...(options.mode === undefined ? {} : { mode: options.mode }) });
   const close = mesh.close.bind(mesh);
   mesh.close = async () => {
@@ -39,7 +49,11 @@ export async function signedRequests(mesh: Mesh, n: number): Promise<ActionReque
   const out: ActionRequest[] = [];
   for (let i = 0; i < n; i++) {
     const body = { customer_id: `C-${i}` };
-    const envelope = await signEnvelope(key, { iss: 'support', aud: audienceOf('tool', 'lookup_customer'), act: 'tool', body, label: TRUSTED, ttlSeconds: 120 }, systemClock);
+    const envelope = await signEnvelope(
+      key,
+      { iss: 'support', aud: audienceOf('tool', 'lookup_customer'), act: 'tool', body, label: TRUSTED, ttlSeconds: 120 },
+      systemClock,
+    );
     out.push({ kind: 'tool', target: 'lookup_customer', body, envelope });
   }
   return out;
