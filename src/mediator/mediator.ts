@@ -9,20 +9,9 @@ import { isApprovalResult, isDecision, isFindings, isJson, isLabels, isPrincipal
 import { applyFindings, deliversBody, raiseLabel } from './apply-findings.js';
 import { joinLabels, TRUSTED, untrusted, type Label } from '../flow/label.js';
 import { runStage, StageFailure } from './run-stage.js';
+import { actorOf, notEnforced, Refusal, refusalVerdict, type Authorized, type Progress } from './progress.js';
 import type { Effect, Stages } from './stages.js';
-import type {
-  ActionRequest,
-  ApprovalResult,
-  Decision,
-  Finding,
-  Labels,
-  MediationEvent,
-  Principal,
-  Provenance,
-  RecordEntry,
-  StageName,
-  Verdict,
-} from './types.js';
+import type { ActionRequest, Decision, Labels, MediationEvent, RecordEntry, StageName, Verdict } from './types.js';
 
 export interface MediatorOptions {
   readonly stages: Stages;
@@ -44,23 +33,6 @@ export interface MediatorOptions {
    * for production.
    */
   readonly mode?: 'enforce' | 'monitor';
-}
-
-/** What the mediator knows about an action so far; stages fill it in, in order. */
-interface Progress {
-  readonly actionId: string;
-  readonly request: ActionRequest;
-  readonly effect: Effect;
-  readonly bodyHash: string | null;
-  readonly argHashes: Readonly<Record<string, string>> | null;
-  readonly timings: Partial<Record<StageName, number>>;
-  principal?: Principal;
-  provenance?: Provenance;
-  labels?: Labels;
-  findings?: readonly Finding[];
-  decision?: Decision;
-  approval?: ApprovalResult;
-  resultFindings?: readonly Finding[];
 }
 
 /**
@@ -359,43 +331,4 @@ function argumentHashes(body: JsonValue): Record<string, string> | null {
   const hashes: Record<string, string> = {};
   for (const key of Object.keys(body)) hashes[key] = hashJson(body[key] ?? null);
   return hashes;
-}
-
-/** What #authorize hands to the effect: who acts, with which labels, on which decision. */
-interface Authorized {
-  readonly actor: string;
-  readonly labels: Labels;
-  readonly decision: Decision;
-}
-
-/** Why an action does not run; `recordable` is false when even the denial cannot be recorded (the record failed). */
-class Refusal {
-  constructor(
-    readonly failure: StageFailure,
-    readonly recordable = true,
-  ) {}
-}
-
-/** The verdict of a refused action. */
-function refusalVerdict(p: Progress, failure: StageFailure): Verdict {
-  return {
-    ok: false,
-    actionId: p.actionId,
-    actor: p.principal?.agentId ?? null,
-    stage: failure.stage,
-    code: failure.code,
-    reason: failure.reason,
-    ...(p.decision === undefined ? {} : { decision: p.decision }),
-    executed: false,
-  };
-}
-
-/** Monitor mode: who the record names as acting when the refusal came before authentication finished. */
-function actorOf(p: Progress): string {
-  return p.principal?.agentId ?? p.request.sender ?? '(unauthenticated)';
-}
-
-/** Monitor mode: the decision the outcome is recorded under — a denial that was not enforced. */
-function notEnforced(p: Progress, failure: StageFailure): Decision {
-  return { effect: 'deny', policyIds: p.decision?.policyIds ?? [], reason: `not enforced (monitor mode): ${failure.reason}`, code: failure.code };
 }
