@@ -75,13 +75,8 @@ export function createGatewayApp(options: GatewayOptions): Hono<{ Variables: { p
   app.post('/v1/envelopes', async (c) => {
     const peer = c.get('peer');
     // Attacker-controlled: parse, then check the shape before the mediator sees it.
-    let input: unknown;
-    try {
-      input = await c.req.json();
-      assertJson(input);
-    } catch {
-      return c.json({ ok: false, code: 'REQUEST_MALFORMED', reason: 'body must be JSON' }, 400);
-    }
+    const input = await readJson(c);
+    if (input instanceof Response) return input;
     const shape = requestShape(input);
     if (typeof shape === 'string') return c.json({ ok: false, code: 'REQUEST_MALFORMED', reason: shape }, 400);
     // The peer's task so far: its declared label is floored at what the gateway delivered to it,
@@ -119,12 +114,8 @@ export function createGatewayApp(options: GatewayOptions): Hono<{ Variables: { p
   app.post('/v1/tasks', async (c) => {
     const peer = c.get('peer');
     // Attacker-controlled: JSON with exactly one field, a bounded string (bodyLimit bounds the bytes).
-    let input: unknown;
-    try {
-      input = await c.req.json();
-    } catch {
-      return c.json({ ok: false, code: 'REQUEST_MALFORMED', reason: 'body must be JSON' }, 400);
-    }
+    const input = await readJson(c);
+    if (input instanceof Response) return input;
     const request = parseTaskRequest(input, 'body');
     if (typeof request !== 'string') return c.json({ ok: false, code: 'REQUEST_MALFORMED', reason: request.error }, 400);
     try {
@@ -159,13 +150,9 @@ export function createGatewayApp(options: GatewayOptions): Hono<{ Variables: { p
 
   app.post('/v1/inbox/ack', async (c) => {
     const peer = c.get('peer');
-    let input: unknown;
-    try {
-      input = await c.req.json();
-    } catch {
-      return c.json({ ok: false, code: 'REQUEST_MALFORMED', reason: 'body must be JSON' }, 400);
-    }
-    const ids = (input as { ids?: unknown }).ids;
+    const input = await readJson(c);
+    if (input instanceof Response) return input;
+    const ids = typeof input === 'object' && input !== null && !Array.isArray(input) ? input.ids : undefined;
     if (!Array.isArray(ids) || ids.length > 1000 || !ids.every((id) => Number.isSafeInteger(id))) {
       return c.json({ ok: false, code: 'REQUEST_MALFORMED', reason: 'ids must be an array of at most 1000 integers' }, 400);
     }
@@ -254,4 +241,15 @@ function respond(c: Context, verdict: Verdict): Response {
     { ok: false, action_id: verdict.actionId, code: verdict.code, stage: verdict.stage, reason: verdict.reason, decision: verdict.decision ?? null },
     statusOf(verdict),
   );
+}
+
+/** The request body as plain JSON (ATTACKER-CONTROLLED; bodyLimit bounded its size), or the 400 answer to send. */
+async function readJson(c: Context): Promise<JsonValue | Response> {
+  try {
+    const input: unknown = await c.req.json();
+    assertJson(input);
+    return input;
+  } catch {
+    return c.json({ ok: false, code: 'REQUEST_MALFORMED', reason: 'body must be JSON' }, 400);
+  }
 }

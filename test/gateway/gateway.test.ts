@@ -149,6 +149,38 @@ test('a signed message over the signer’s own certificate is mediated, delivere
   assert.ok(gateway.mesh.log.size >= before + 2, 'intent and outcome are in the audit log');
 });
 
+test('a JSON body of null, a number or an array on /v1/inbox/ack and /v1/tasks is a 400 REQUEST_MALFORMED, never an internal error', async () => {
+  const support = await credentialsFor('support');
+  for (const [route, body] of [
+    ['/v1/inbox/ack', 'null'],
+    ['/v1/inbox/ack', '7'],
+    ['/v1/inbox/ack', '[1,2]'],
+    ['/v1/tasks', 'null'],
+  ] as const) {
+    const r = await curl([
+      '-s',
+      '-o',
+      '-',
+      '-w',
+      '\n%{http_code}',
+      '--cacert',
+      support.ca,
+      '--cert',
+      support.cert,
+      '--key',
+      support.key,
+      '-H',
+      'content-type: application/json',
+      '--data',
+      body,
+      `${gateway.url}${route}`,
+    ]);
+    const [text, status] = r.stdout.split('\n');
+    assert.equal(status, '400', `${route} ${body}: ${r.stdout}`);
+    assert.equal((JSON.parse(text ?? '{}') as { code?: string }).code, 'REQUEST_MALFORMED', `${route} ${body}`);
+  }
+});
+
 test('a message on a channel that does not exist is denied with 403 and never delivered', async () => {
   const r = await post('support', 'support', 'message', 'router', { text: 'hi' });
   assert.equal(r.status, 403);
