@@ -58,7 +58,13 @@ async function runUntilKilled(dbPath: string, run: string, seed: number): Promis
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   let timer: NodeJS.Timeout | undefined;
-  const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  // A writer that acknowledges nothing for a minute is stuck, not slow: it is killed and reported
+  // with what it printed (checking a store it never wrote to would only hide that).
+  let stuck = false;
+  const guard = setTimeout(() => {
+    stuck = true;
+    child.kill('SIGKILL');
+  }, 60_000);
   for await (const line of createInterface({ input: child.stdout })) {
     const message = JSON.parse(line) as { acks?: [number, number][]; checkpoint?: { size: number; root: string } };
     if (message.acks !== undefined) acks.push(...message.acks);
@@ -68,6 +74,7 @@ async function runUntilKilled(dbPath: string, run: string, seed: number): Promis
   const { code, signal } = await exited;
   clearTimeout(guard);
   if (timer !== undefined) clearTimeout(timer);
+  if (stuck && acks.length === 0) throw new Error(`writer acknowledged nothing within 60 s: ${stderr.slice(0, 2000)}`);
   if (signal !== 'SIGKILL') throw new Error(`writer ended by itself (code ${code}): ${stderr.slice(0, 2000)}`);
   return { acks, seen };
 }
